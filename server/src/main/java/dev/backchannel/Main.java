@@ -1,0 +1,61 @@
+package dev.backchannel;
+
+import dev.backchannel.config.Config;
+import dev.backchannel.config.ConfigLoader;
+import dev.backchannel.gateway.Backchannel;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the server: configuration in, a running {@link Backchannel} out, and where to find it. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    Config config;
+    try {
+      config = new ConfigLoader().load(List.of(args), System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("backchannel: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    Backchannel.start(vertx, config)
+        .onSuccess(app -> {
+          System.out.println(banner(config, app));
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "backchannel-shutdown"));
+        })
+        .onFailure(e -> {
+          System.err.println("backchannel: cannot start: " + e.getMessage());
+          vertx.close();
+          System.exit(1);
+        });
+  }
+
+  private static String banner(Config config, Backchannel app) {
+    String base = "http://" + ("0.0.0.0".equals(config.host()) ? "localhost" : config.host()) + ":" + app.port();
+    String key = app.generatedKey()
+        ? app.organizerKey() + "   (generated for this run; set BACKCHANNEL_ORGANIZER_KEY to keep one)"
+        : "(from configuration)";
+    return String.join("\n",
+        "Backchannel is running (" + config.store() + " store) on " + base,
+        "  Organizer page:  " + base + "/organize",
+        "  Organizer key:   " + key,
+        "  Audience pages:  " + base + "/r/<room>   (create a room first)",
+        "  Create a room:   curl -X POST " + base + "/api/rooms -H 'Authorization: Bearer <organizer key>'"
+            + " -H 'Content-Type: application/json' -d '{\"hashtag\":\"#devconf\",\"title\":\"Keynote\"}'");
+  }
+
+  private static void stop(Vertx vertx) {
+    CountDownLatch done = new CountDownLatch(1);
+    vertx.close().onComplete(v -> done.countDown());
+    try {
+      done.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.backchannel.config;
+
+import dev.backchannel.scoring.ScoringRules;
+import java.util.List;
+
+/**
+ * The server's configuration, parsed once at start by {@link ConfigLoader} (YAML, then environment
+ * variables {@code BACKCHANNEL_*}, then command-line flags) and handed to constructors.
+ *
+ * @param organizerKey null means: generate one at start and print it
+ * @param allowedOrigins origins that may open {@code /ws}; empty means the server's own origin only
+ * @param tokenSecret HMAC secret for participant tokens; null means a random one per process
+ * @param loops event loops that own rooms; 0 means one per core
+ * @param gateways HTTP/WebSocket server instances; 0 means one per core
+ */
+public record Config(
+    String host,
+    int port,
+    String organizerKey,
+    String store,
+    String redisUri,
+    List<String> allowedOrigins,
+    int broadcastIntervalMs,
+    int dashboardIntervalMs,
+    int helloTimeoutMs,
+    int maxFrameBytes,
+    String tokenSecret,
+    int loops,
+    int gateways,
+    int socketsPerParticipant,
+    int postsPerWindow,
+    int postWindowSeconds,
+    int ratingsPerSecond,
+    int ratingBurst,
+    int joinsPerMinute,
+    int abuseErrors,
+    int abuseWindowSeconds,
+    int historyLimit,
+    int snapshotLimit,
+    int ackRetentionMinutes,
+    ScoringRules scoring) {
+
+  /** Checks ranges once, so a bad value fails start-up with a message instead of misbehaving later. */
+  public Config {
+    requireRange("port", port, 0, 65535);
+    requireRange("broadcastIntervalMs", broadcastIntervalMs, 10, 60_000);
+    requireRange("dashboardIntervalMs", dashboardIntervalMs, 10, 60_000);
+    requireRange("helloTimeoutMs", helloTimeoutMs, 10, 600_000);
+    requireRange("maxFrameBytes", maxFrameBytes, 1024, 1 << 20);
+    requireRange("loops", loops, 0, 256);
+    requireRange("gateways", gateways, 0, 256);
+    requireRange("socketsPerParticipant", socketsPerParticipant, 1, 1000);
+    requireRange("postsPerWindow", postsPerWindow, 1, 1_000_000);
+    requireRange("postWindowSeconds", postWindowSeconds, 1, 86_400);
+    requireRange("ratingsPerSecond", ratingsPerSecond, 1, 1_000_000);
+    requireRange("ratingBurst", ratingBurst, 1, 1_000_000);
+    requireRange("joinsPerMinute", joinsPerMinute, 1, 100_000_000);
+    requireRange("abuseErrors", abuseErrors, 1, 1_000_000);
+    requireRange("abuseWindowSeconds", abuseWindowSeconds, 1, 86_400);
+    requireRange("historyLimit", historyLimit, 1, 10_000_000);
+    requireRange("snapshotLimit", snapshotLimit, 1, 100_000);
+    requireRange("ackRetentionMinutes", ackRetentionMinutes, 10, 1440);
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must be set");
+    }
+    if (store == null || store.isBlank()) {
+      throw new IllegalArgumentException("store must be set (memory or redis)");
+    }
+    if (organizerKey != null && organizerKey.length() < 16) {
+      throw new IllegalArgumentException("organizerKey must be at least 16 characters");
+    }
+    if (tokenSecret != null && tokenSecret.length() < 16) {
+      throw new IllegalArgumentException("tokenSecret must be at least 16 characters");
+    }
+    allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+    scoring = scoring == null ? ScoringRules.defaults() : scoring;
+  }
+
+  private static void requireRange(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+    }
+  }
+
+  /** Loops to run: the configured number or one per core. */
+  public int loopCount() {
+    return loops > 0 ? loops : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** Gateway instances to run: the configured number or one per core. */
+  public int gatewayCount() {
+    return gateways > 0 ? gateways : Runtime.getRuntime().availableProcessors();
+  }
+}

@@ -1,0 +1,21 @@
+package dev.backchannel.gateway;
+
+import dev.backchannel.config.Config;
+import dev.backchannel.room.Rooms;
+import dev.backchannel.store.Store;
+import dev.backchannel.wire.Codec;
+import dev.backchannel.wire.CommandDecoder;
+
+/**
+ * What every gateway instance shares: configuration, codec, token signer, the store and this
+ * node's rooms. All of it is safe to use from any event loop.
+ */
+record Gateway(
+    Config config,
+    Codec codec,
+    CommandDecoder decoder,
+    Tokens tokens,
+    byte[] organizerKeyHash,
+    Store store,
+    Rooms rooms,
+    JoinLimiter joins) {}

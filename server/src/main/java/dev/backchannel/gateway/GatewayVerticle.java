@@ -1,0 +1,52 @@
+package dev.backchannel.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/**
+ * One gateway instance (one per core): the HTTP API, the WebSocket endpoint and the web client's
+ * pages on one port. Instances share the port; Vert.x spreads connections across them.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private final Gateway gateway;
+  private final int port;
+  private HttpServer server;
+
+  GatewayVerticle(Gateway gateway, int port) {
+    this.gateway = gateway;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    new HttpApi(gateway).mount(router);
+    new WebSocketEndpoint(gateway).mount(router);
+    router.get("/").handler(ctx -> page(ctx, "index.html"));
+    router.get("/organize").handler(ctx -> page(ctx, "organize.html"));
+    router.get("/r/:slug").handler(ctx -> page(ctx, "room.html"));
+    router.get("/r/:slug/dashboard").handler(ctx -> page(ctx, "dashboard.html"));
+    router.get("/r/:slug/moderate").handler(ctx -> page(ctx, "moderate.html"));
+    router.route().handler(StaticHandler.create("webroot"));
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(gateway.config().host())
+        .setMaxWebSocketFrameSize(gateway.config().maxFrameBytes())
+        .setMaxWebSocketMessageSize(gateway.config().maxFrameBytes());
+    server = vertx.createHttpServer(options).requestHandler(router);
+    return server.listen(port);
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  private static void page(RoutingContext ctx, String file) {
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("webroot/" + file);
+  }
+}

@@ -1,0 +1,269 @@
+package dev.backchannel.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.backchannel.limit.ErrorWindow;
+import dev.backchannel.model.ErrorCode;
+import dev.backchannel.model.Failure;
+import dev.backchannel.model.Post;
+import dev.backchannel.model.Role;
+import dev.backchannel.room.Subscriber;
+import dev.backchannel.store.Participant;
+import dev.backchannel.store.RoomInfo;
+import dev.backchannel.wire.Command;
+import dev.backchannel.wire.CommandDecoder;
+import dev.backchannel.wire.Frames;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WebSocket from hello to close: authenticates the hello, then answers each command according
+ * to the socket's role. Lives on the event loop that accepted the socket.
+ */
+final class SocketSession implements Subscriber {
+
+  static final short UNAUTHORIZED = 4401;
+  static final short BANNED = 4403;
+  static final short UNKNOWN_ROOM = 4404;
+  static final short NO_HELLO = 4408;
+  static final short POLICY = 1008;
+  /** Output a socket may have queued before it counts as not keeping up. */
+  static final int WRITE_QUEUE_BYTES = 512 * 1024;
+
+  private enum State { AWAITING_HELLO, JOINING, OPEN, CLOSED }
+
+  private final ServerWebSocket ws;
+  private final Context context;
+  private final Gateway gateway;
+  private final ErrorWindow errors;
+  private State state = State.AWAITING_HELLO;
+  private long helloTimer;
+  private String slug;
+  private Role role;
+  private String participantId;
+  private Future<Void> attached;
+
+  SocketSession(ServerWebSocket ws, Context context, Gateway gateway) {
+    this.ws = ws;
+    this.context = context;
+    this.gateway = gateway;
+    this.errors = new ErrorWindow(gateway.config().abuseErrors(),
+        TimeUnit.SECONDS.toNanos(gateway.config().abuseWindowSeconds()));
+  }
+
+  void start() {
+    ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(this::onBinary);
+    ws.closeHandler(v -> onClosed());
+    ws.exceptionHandler(e -> { }); // a reset peer shows up as a close; nothing else to do with it
+    helloTimer = context.owner().setTimer(gateway.config().helloTimeoutMs(), id -> {
+      if (state == State.AWAITING_HELLO || state == State.JOINING) {
+        close(NO_HELLO, "no hello");
+      }
+    });
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public Role role() {
+    return role;
+  }
+
+  @Override
+  public String participantId() {
+    return participantId;
+  }
+
+  @Override
+  public void send(String frame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      // The client stopped reading: rather than buffer without bound, let it reconnect with `since`.
+      close(POLICY, "client is not keeping up");
+      return;
+    }
+    ws.writeTextMessage(frame);
+  }
+
+  @Override
+  public void close(short code, String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    onClosed();
+    ws.close(code, reason);
+  }
+
+  private void onClosed() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    context.owner().cancelTimer(helloTimer);
+    if (attached != null) {
+      String room = slug;
+      attached.onSuccess(v -> gateway.rooms().detach(this, room));
+    }
+  }
+
+  private void onBinary(Buffer b) {
+    refuse(null, ErrorCode.BAD_JSON.failure("frames must be text (JSON)"));
+  }
+
+  private void onText(String text) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    JsonNode frame = null;
+    try {
+      frame = gateway.decoder().parse(text);
+      handle(gateway.decoder().decode(frame));
+    } catch (Failure f) {
+      refuse(CommandDecoder.cidOf(frame), f);
+    }
+  }
+
+  private void handle(Command command) {
+    if (command instanceof Command.Ping) {
+      reply(new Frames.Pong());
+      return;
+    }
+    if (state != State.OPEN) {
+      if (command instanceof Command.Hello hello) {
+        hello(hello);
+        return;
+      }
+      throw ErrorCode.INVALID.failure("send hello first");
+    }
+    if (command instanceof Command.NewPost p) {
+      answer(p.cid(), requireParticipant()
+          .compose(id -> gateway.rooms().post(slug, id, p.cid(), p.text(), p.replyTo())));
+    } else if (command instanceof Command.Rate r) {
+      answer(r.cid(), requireParticipant()
+          .compose(id -> gateway.rooms().rate(slug, id, r.cid(), r.post(), r.value())));
+    } else if (command instanceof Command.SetMark m) {
+      answer(m.cid(), requireStaff().compose(v -> gateway.rooms().mark(slug, role, m.post(), m.status())));
+    } else if (command instanceof Command.Ban b) {
+      answer(b.cid(), requireModerator().compose(v -> gateway.store().ban(slug, b.participant())).map(v -> (Post) null));
+    } else {
+      throw ErrorCode.INVALID.failure("already joined");
+    }
+  }
+
+  private void hello(Command.Hello hello) {
+    state = State.JOINING;
+    ws.pause(); // commands sent right after hello wait until the welcome is out
+    String room = hello.room().toLowerCase(Locale.ROOT).replaceFirst("^#", "");
+    gateway.store().room(room)
+        .compose(info -> authenticate(info, hello))
+        .compose(you -> {
+          if (state == State.CLOSED) {
+            return Future.succeededFuture();
+          }
+          slug = room;
+          attached = gateway.rooms().attach(this, room, you, hello.since());
+          return attached;
+        })
+        .onComplete(done -> {
+          if (state == State.CLOSED) {
+            return;
+          }
+          if (done.succeeded()) {
+            state = State.OPEN;
+            context.owner().cancelTimer(helloTimer);
+            ws.resume();
+            return;
+          }
+          Throwable cause = done.cause();
+          ErrorCode code = cause instanceof Failure f ? f.code() : ErrorCode.UNAVAILABLE;
+          switch (code) {
+            case NOT_FOUND -> close(UNKNOWN_ROOM, "unknown room");
+            case UNAUTHORIZED -> close(UNAUTHORIZED, "bad token or key");
+            case FORBIDDEN -> close(BANNED, "banned");
+            default -> {
+              state = State.AWAITING_HELLO;
+              attached = null;
+              ws.resume();
+              refuse(null, cause instanceof Failure f ? f : ErrorCode.UNAVAILABLE.failure("try again shortly"));
+            }
+          }
+        });
+  }
+
+  /** Decides the socket's role; the participant for a token, null for staff. */
+  private Future<Participant> authenticate(RoomInfo room, Command.Hello hello) {
+    if (hello.key() != null) {
+      if (Secrets.matches(hello.key(), room.moderatorKeyHash())) {
+        role = Role.MODERATOR;
+      } else if (Secrets.matches(hello.key(), room.speakerKeyHash())) {
+        role = Role.SPEAKER;
+      } else {
+        return Future.failedFuture(ErrorCode.UNAUTHORIZED.failure("bad key"));
+      }
+      return Future.succeededFuture();
+    }
+    Optional<String> id = gateway.tokens().verify(hello.token(), room.slug());
+    if (id.isEmpty()) {
+      return Future.failedFuture(ErrorCode.UNAUTHORIZED.failure("bad token"));
+    }
+    return gateway.store().participant(room.slug(), id.get())
+        .recover(e -> Future.failedFuture(e instanceof Failure f && f.code() == ErrorCode.NOT_FOUND
+            ? ErrorCode.UNAUTHORIZED.failure("bad token") : e))
+        .compose(p -> {
+          if (p.banned()) {
+            return Future.failedFuture(ErrorCode.FORBIDDEN.failure("banned"));
+          }
+          role = Role.PARTICIPANT;
+          participantId = p.id();
+          return Future.succeededFuture(p);
+        });
+  }
+
+  private Future<String> requireParticipant() {
+    return role == Role.PARTICIPANT ? Future.succeededFuture(participantId)
+        : Future.failedFuture(ErrorCode.FORBIDDEN.failure("only participants post and rate"));
+  }
+
+  private Future<Void> requireStaff() {
+    return role.staff() ? Future.succeededFuture()
+        : Future.failedFuture(ErrorCode.FORBIDDEN.failure("only the speaker and moderators mark posts"));
+  }
+
+  private Future<Void> requireModerator() {
+    return role == Role.MODERATOR ? Future.succeededFuture()
+        : Future.failedFuture(ErrorCode.FORBIDDEN.failure("only moderators ban"));
+  }
+
+  private void answer(String cid, Future<Post> result) {
+    result.onComplete(done -> {
+      if (done.succeeded()) {
+        reply(new Frames.Ack(cid, done.result()));
+      } else {
+        refuse(cid, done.cause() instanceof Failure f ? f : ErrorCode.UNAVAILABLE.failure("the store did not answer"));
+      }
+    });
+  }
+
+  private void reply(Object frame) {
+    send(gateway.codec().write(frame));
+  }
+
+  /** Sends an error; too many of them from one socket within the window close it with 1008. */
+  private void refuse(String cid, Failure f) {
+    reply(new Frames.Error(cid, f.code(), f.getMessage()));
+    if (f.code() != ErrorCode.UNAVAILABLE && errors.record(System.nanoTime())) {
+      close(POLICY, "too many errors");
+    }
+  }
+}

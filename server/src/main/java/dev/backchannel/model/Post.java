@@ -1,0 +1,46 @@
+package dev.backchannel.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.time.Instant;
+
+/**
+ * The state of one post as the wire shows it (PROTOCOL.md "The Post object"). Immutable: every
+ * change makes a new one, so the same instance can sit in orderings, batches and history at once.
+ *
+ * @param number the post's creation order in its room (not on the wire; ties in orderings)
+ * @param mine the reader's own rating, only in frames meant for one participant
+ */
+@JsonPropertyOrder({"id", "author", "text", "replyTo", "createdAt", "score", "divergence", "ratings", "status", "mine"})
+public record Post(
+    String id,
+    @JsonIgnore long number,
+    Author author,
+    String text,
+    String replyTo,
+    Instant createdAt,
+    @JsonSerialize(using = TwoDecimals.class) double score,
+    @JsonSerialize(using = TwoDecimals.class) double divergence,
+    int ratings,
+    PostStatus status,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer mine) {
+
+  /** The same post as one participant sees it, with their own rating. */
+  public Post withMine(Integer value) {
+    return new Post(id, number, author, text, replyTo, createdAt, score, divergence, ratings, status, value);
+  }
+
+  /** What participants get of a hidden post: its id and status, never its text. */
+  public Post redacted() {
+    return status == PostStatus.HIDDEN
+        ? new Post(id, number, author, "", replyTo, createdAt, score, divergence, ratings, status, null)
+        : this;
+  }
+
+  @JsonIgnore
+  public boolean hidden() {
+    return status == PostStatus.HIDDEN;
+  }
+}

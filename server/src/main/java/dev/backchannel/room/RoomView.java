@@ -1,0 +1,415 @@
+package dev.backchannel.room;
+
+import dev.backchannel.limit.TokenBucket;
+import dev.backchannel.model.Post;
+import dev.backchannel.model.PostStatus;
+import dev.backchannel.model.RankedPosts;
+import dev.backchannel.model.Role;
+import dev.backchannel.model.RoomStatus;
+import dev.backchannel.store.History;
+import dev.backchannel.store.Participant;
+import dev.backchannel.store.PostOrder;
+import dev.backchannel.store.RoomEvent;
+import dev.backchannel.store.RoomInfo;
+import dev.backchannel.store.RoomState;
+import dev.backchannel.wire.Codec;
+import dev.backchannel.wire.Frames;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * One room as this node shows it: the posts and their orderings, fed by room events in seq order,
+ * and the sockets watching it. It coalesces changes into at most one {@code posts} frame per
+ * broadcast interval (serialised once for the audience, once more for moderators when needed) and
+ * one {@code dashboard} frame per dashboard interval for staff. Lives on the room's owner loop only.
+ */
+final class RoomView {
+
+  /** Close codes the view uses on sockets. */
+  static final short BANNED = 4403;
+  static final short POLICY = 1008;
+
+  private static final int DASHBOARD_SIZE = 10;
+  private static final Predicate<Post> ON_STAGE =
+      p -> p.status() == PostStatus.VISIBLE || p.status() == PostStatus.HIGHLIGHTED;
+
+  private final String slug;
+  private final Vertx vertx;
+  private final Codec codec;
+  private final Clock clock;
+  private final ViewSettings settings;
+
+  private RoomInfo room;
+  private long seq;
+  private final Map<String, Post> posts = new HashMap<>();
+  /** Every post, newest first: the moderator's snapshot. */
+  private final RankedPosts everything = new RankedPosts(PostOrder.NEW.comparator(), p -> true);
+  /** Posts the audience sees, newest first: snapshots and the dashboard's recent column. */
+  private final RankedPosts recent = new RankedPosts(PostOrder.NEW.comparator(), p -> !p.hidden());
+  private final RankedPosts top = new RankedPosts(PostOrder.TOP.comparator(), ON_STAGE);
+  private final RankedPosts divergent;
+  private int visiblePosts;
+
+  private final Map<Context, Set<Subscriber>> audience = new HashMap<>();
+  private final Map<Context, Set<Subscriber>> staff = new HashMap<>();
+  private final Map<String, ArrayDeque<Subscriber>> byParticipant = new HashMap<>();
+  private int moderators;
+  private int subscribers;
+
+  private final Map<String, Post> pending = new LinkedHashMap<>();
+  private boolean presenceChanged;
+  private int presenceSent = -1;
+  private long flushTimer = -1;
+  private long lastFlushMillis;
+
+  private final Map<String, ParticipantLimits> limits = new HashMap<>();
+  private final Pulse pulse = new Pulse();
+  private boolean dashboardChanged;
+  private Frames.Pulse pulseSent;
+  private long dashboardTimer = -1;
+
+  RoomView(String slug, Vertx vertx, Codec codec, Clock clock, ViewSettings settings, RoomState state) {
+    this.slug = slug;
+    this.vertx = vertx;
+    this.codec = codec;
+    this.clock = clock;
+    this.settings = settings;
+    this.divergent = new RankedPosts(PostOrder.DIVERGENT.comparator(),
+        ON_STAGE.and(p -> p.ratings() >= settings.divergentMinRatings()));
+    this.room = state.room();
+    this.seq = state.seq();
+    state.posts().forEach(p -> replace(p));
+  }
+
+  long seq() {
+    return seq;
+  }
+
+  /** Whether {@code event} is the next one; a gap means this view must be rebuilt from the store. */
+  boolean follows(RoomEvent event) {
+    return event.seq() <= seq + 1;
+  }
+
+  /** Applies one room event in seq order; events already seen are ignored. */
+  void apply(RoomEvent event) {
+    if (event.seq() <= seq) {
+      return;
+    }
+    seq = event.seq();
+    for (Post p : event.posts()) {
+      replace(p);
+      pending.put(p.id(), p);
+    }
+    if (event.rating() != null) {
+      pulse.record(clock.millis() / 1000, event.rating().value(), event.rating().weightUnits());
+    }
+    dashboardChanged = true;
+    if (event.banned() != null) {
+      closeParticipant(event.banned(), BANNED, "banned");
+    }
+    if (event.closed()) {
+      room = withStatus(room, RoomStatus.CLOSED);
+      flush();
+      fanout(everyone(), codec.write(new Frames.RoomChange(RoomStatus.CLOSED)));
+    } else {
+      scheduleFlush();
+    }
+  }
+
+  /** Replaces the whole picture after a gap, sending every post that changed meanwhile. */
+  void rebuild(RoomState state) {
+    room = state.room();
+    seq = Math.max(seq, state.seq());
+    for (Post p : state.posts()) {
+      if (!p.equals(posts.get(p.id()))) {
+        replace(p);
+        pending.put(p.id(), p);
+      }
+    }
+    dashboardChanged = true;
+    scheduleFlush();
+  }
+
+  /**
+   * Lets a socket in: sends its {@code welcome} (a resume or a fresh snapshot) and from then on
+   * every change. {@code you} is null for staff; {@code history} is null when the client gave no since.
+   */
+  void admit(Subscriber s, Participant you, History history, Map<String, Integer> mine) {
+    boolean resumed = history != null && history.resumed();
+    List<Post> snapshot = resumed ? List.of() : snapshotFor(s.role(), mine);
+    Frames.You me = you == null ? null : new Frames.You(you.id(), you.nick(), you.karma());
+    add(s);
+    deliver(s, codec.write(new Frames.Welcome(s.role().wire(), wireRoom(), me, seq, resumed, snapshot)));
+    if (resumed) {
+      Map<String, Post> missed = new LinkedHashMap<>();
+      history.events().forEach(e -> e.posts().forEach(p -> missed.put(p.id(), posts.get(p.id()))));
+      if (!missed.isEmpty()) {
+        List<Post> batch = new ArrayList<>(missed.size());
+        missed.values().forEach(p -> batch.add(s.role() == Role.MODERATOR ? p : p.redacted()));
+        deliver(s, codec.write(new Frames.Posts(seq, batch)));
+      }
+    }
+    if (s.role().staff()) {
+      deliver(s, dashboardFrame(pulseNow()));
+      startDashboard();
+    }
+  }
+
+  boolean hasSubscribers() {
+    return subscribers > 0;
+  }
+
+  /** Lets a socket go. */
+  void remove(Subscriber s) {
+    Set<Subscriber> group = (s.role().staff() ? staff : audience).get(s.context());
+    if (group == null || !group.remove(s)) {
+      return;
+    }
+    if (group.isEmpty()) {
+      (s.role().staff() ? staff : audience).remove(s.context());
+    }
+    subscribers--;
+    if (s.role() == Role.MODERATOR) {
+      moderators--;
+    }
+    if (s.participantId() != null) {
+      ArrayDeque<Subscriber> own = byParticipant.get(s.participantId());
+      own.remove(s);
+      if (own.isEmpty()) {
+        byParticipant.remove(s.participantId());
+        presenceChanged();
+      }
+    }
+    if (staff.isEmpty() && dashboardTimer >= 0) {
+      vertx.cancelTimer(dashboardTimer);
+      dashboardTimer = -1;
+    }
+  }
+
+  /** Takes a post from the participant's allowance; false when they are over the limit. */
+  boolean allowPost(String participantId) {
+    return limitsOf(participantId).posts().tryTake(System.nanoTime());
+  }
+
+  /** Takes a rating from the participant's allowance; false when they are over the limit. */
+  boolean allowRating(String participantId) {
+    return limitsOf(participantId).ratings().tryTake(System.nanoTime());
+  }
+
+  /** The current state of a post, or null. */
+  Post post(String postId) {
+    return posts.get(postId);
+  }
+
+  private ParticipantLimits limitsOf(String participantId) {
+    return limits.computeIfAbsent(participantId, id -> {
+      long now = System.nanoTime();
+      return new ParticipantLimits(
+          new TokenBucket(settings.postsPerWindow(), (double) settings.postsPerWindow() / settings.postWindowSeconds(), now),
+          new TokenBucket(settings.ratingBurst(), settings.ratingsPerSecond(), now));
+    });
+  }
+
+  /** A participant's allowances; kept as long as the view, so reconnecting does not refill them. */
+  private record ParticipantLimits(TokenBucket posts, TokenBucket ratings) {}
+
+  int online() {
+    return byParticipant.size();
+  }
+
+  Frames.Room wireRoom() {
+    return new Frames.Room(room.slug(), room.hashtag(), room.title(), room.status(), online(), visiblePosts);
+  }
+
+  RoomStatus status() {
+    return room.status();
+  }
+
+  /** Stops the view's timers; it gets no more events. */
+  void dispose() {
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+    }
+    if (dashboardTimer >= 0) {
+      vertx.cancelTimer(dashboardTimer);
+    }
+  }
+
+  private void add(Subscriber s) {
+    (s.role().staff() ? staff : audience).computeIfAbsent(s.context(), c -> new LinkedHashSet<>()).add(s);
+    subscribers++;
+    if (s.role() == Role.MODERATOR) {
+      moderators++;
+    }
+    if (s.participantId() != null) {
+      ArrayDeque<Subscriber> own = byParticipant.computeIfAbsent(s.participantId(), id -> new ArrayDeque<>());
+      own.addLast(s);
+      if (own.size() == 1) {
+        presenceChanged();
+      }
+      if (own.size() > settings.socketsPerParticipant()) {
+        Subscriber oldest = own.peekFirst();
+        remove(oldest);
+        closeOn(oldest, POLICY, "too many sockets for one participant");
+      }
+    }
+  }
+
+  private List<Post> snapshotFor(Role role, Map<String, Integer> mine) {
+    List<Post> newest = (role == Role.MODERATOR ? everything : recent).first(settings.snapshotLimit());
+    if (mine.isEmpty()) {
+      return newest;
+    }
+    List<Post> out = new ArrayList<>(newest.size());
+    newest.forEach(p -> out.add(mine.containsKey(p.id()) ? p.withMine(mine.get(p.id())) : p));
+    return out;
+  }
+
+  private void replace(Post p) {
+    Post before = posts.put(p.id(), p);
+    everything.replace(before, p);
+    recent.replace(before, p);
+    top.replace(before, p);
+    divergent.replace(before, p);
+    boolean wasVisible = before != null && !before.hidden();
+    if (wasVisible != !p.hidden()) {
+      visiblePosts += p.hidden() ? -1 : 1;
+    }
+  }
+
+  private void presenceChanged() {
+    presenceChanged = true;
+    dashboardChanged = true;
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    if (flushTimer >= 0) {
+      return;
+    }
+    long wait = Math.max(1, lastFlushMillis + settings.broadcastIntervalMs() - clock.millis());
+    flushTimer = vertx.setTimer(wait, id -> {
+      flushTimer = -1;
+      flush();
+    });
+  }
+
+  /** Sends what changed since the last flush: one frame for the audience, one for moderators if needed. */
+  private void flush() {
+    if (flushTimer >= 0) {
+      vertx.cancelTimer(flushTimer);
+      flushTimer = -1;
+    }
+    lastFlushMillis = clock.millis();
+    if (!pending.isEmpty()) {
+      List<Post> batch = new ArrayList<>(pending.values());
+      pending.clear();
+      boolean anyHidden = batch.stream().anyMatch(Post::hidden);
+      String full = codec.write(new Frames.Posts(seq, batch));
+      String redacted = anyHidden ? codec.write(new Frames.Posts(seq, batch.stream().map(Post::redacted).toList())) : full;
+      fanout(audience, redacted);
+      if (moderators > 0 && anyHidden) {
+        fanoutStaff(full, redacted);
+      } else {
+        fanout(staff, redacted);
+      }
+    }
+    if (presenceChanged) {
+      presenceChanged = false;
+      if (online() != presenceSent) {
+        presenceSent = online();
+        fanout(everyone(), codec.write(new Frames.Presence(presenceSent)));
+      }
+    }
+  }
+
+  private void startDashboard() {
+    if (dashboardTimer < 0) {
+      dashboardTimer = vertx.setPeriodic(settings.dashboardIntervalMs(), id -> dashboardTick());
+    }
+  }
+
+  private void dashboardTick() {
+    Frames.Pulse now = pulseNow();
+    if (dashboardChanged || !now.equals(pulseSent)) {
+      fanout(staff, dashboardFrame(now));
+    }
+  }
+
+  private String dashboardFrame(Frames.Pulse now) {
+    dashboardChanged = false;
+    pulseSent = now;
+    return codec.write(new Frames.Dashboard(seq, top.first(DASHBOARD_SIZE), divergent.first(DASHBOARD_SIZE),
+        recent.first(DASHBOARD_SIZE), now));
+  }
+
+  private Frames.Pulse pulseNow() {
+    long second = clock.millis() / 1000;
+    return new Frames.Pulse(online(), visiblePosts, pulse.ratingsPerMinute(second), pulse.mood(second));
+  }
+
+  private void closeParticipant(String participantId, short code, String reason) {
+    ArrayDeque<Subscriber> own = byParticipant.get(participantId);
+    if (own == null) {
+      return;
+    }
+    for (Subscriber s : List.copyOf(own)) {
+      remove(s);
+      closeOn(s, code, reason);
+    }
+  }
+
+  private List<Map<Context, Set<Subscriber>>> everyone() {
+    return List.of(audience, staff);
+  }
+
+  private void fanout(List<Map<Context, Set<Subscriber>>> groups, String frame) {
+    groups.forEach(g -> fanout(g, frame));
+  }
+
+  /** One task per event loop, not per socket: the frame is written by the loop that owns each socket. */
+  private static void fanout(Map<Context, Set<Subscriber>> groups, String frame) {
+    groups.forEach((context, members) -> {
+      Subscriber[] targets = members.toArray(new Subscriber[0]);
+      context.runOnContext(v -> {
+        for (Subscriber s : targets) {
+          s.send(frame);
+        }
+      });
+    });
+  }
+
+  private void fanoutStaff(String full, String redacted) {
+    staff.forEach((context, members) -> {
+      Subscriber[] targets = members.toArray(new Subscriber[0]);
+      context.runOnContext(v -> {
+        for (Subscriber s : targets) {
+          s.send(s.role() == Role.MODERATOR ? full : redacted);
+        }
+      });
+    });
+  }
+
+  private static void deliver(Subscriber s, String frame) {
+    s.context().runOnContext(v -> s.send(frame));
+  }
+
+  private static void closeOn(Subscriber s, short code, String reason) {
+    s.context().runOnContext(v -> s.close(code, reason));
+  }
+
+  private static RoomInfo withStatus(RoomInfo r, RoomStatus status) {
+    return new RoomInfo(r.slug(), r.hashtag(), r.title(), status, r.createdAt(), r.speakerKeyHash(),
+        r.moderatorKeyHash(), r.posts());
+  }
+}

@@ -1,0 +1,209 @@
+package dev.backchannel.room;
+
+import dev.backchannel.loop.RoomLoops;
+import dev.backchannel.model.ErrorCode;
+import dev.backchannel.model.Mark;
+import dev.backchannel.model.Post;
+import dev.backchannel.model.Role;
+import dev.backchannel.store.History;
+import dev.backchannel.store.Participant;
+import dev.backchannel.store.RoomEvent;
+import dev.backchannel.store.RoomEvents;
+import dev.backchannel.store.Store;
+import dev.backchannel.wire.Codec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This node's rooms: a {@link RoomView} for every room that has sockets here, fed by the store's
+ * events, and the command path from sockets through the per-participant limits to the store. Every
+ * room's part runs on its owner loop; callers get their answers on their own context.
+ */
+public final class Rooms implements RoomEvents {
+
+  /** How long a view with no socket is kept, so a room of reconnecting phones is not reloaded. */
+  private static final long IDLE_VIEW_MILLIS = 30_000;
+  /** Events held for a view that is still loading; past this it reloads instead. */
+  private static final int MAX_EARLY_EVENTS = 10_000;
+
+  /** A room's place in this node: its view once loaded, and what arrived while loading. */
+  private static final class Slot {
+    RoomView view;
+    Future<RoomView> ready;
+    List<RoomEvent> early = new ArrayList<>();
+    boolean reloading;
+    int admitting;
+    long idleTimer = -1;
+  }
+
+  private final Vertx vertx;
+  private final RoomLoops loops;
+  private final Codec codec;
+  private final Clock clock;
+  private final ViewSettings settings;
+  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  private Store store;
+
+  public Rooms(Vertx vertx, RoomLoops loops, Codec codec, Clock clock, ViewSettings settings) {
+    this.vertx = vertx;
+    this.loops = loops;
+    this.codec = codec;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /** Connects the store whose events this node receives (the store is built with this node as its listener). */
+  public void use(Store store) {
+    this.store = store;
+  }
+
+  @Override
+  public void onEvent(RoomEvent event) {
+    Slot slot = slots.get(event.room());
+    if (slot == null) {
+      return;
+    }
+    if (slot.view == null) {
+      if (slot.early.size() < MAX_EARLY_EVENTS) {
+        slot.early.add(event);
+      }
+      return;
+    }
+    if (slot.view.follows(event)) {
+      slot.view.apply(event);
+    } else if (!slot.reloading) {
+      slot.reloading = true;
+      store.load(event.room()).onComplete(state -> {
+        slot.reloading = false;
+        if (state.succeeded()) {
+          slot.view.rebuild(state.result());
+        }
+      });
+    }
+  }
+
+  /**
+   * Admits a socket to a room: loads the view if needed, then sends the {@code welcome} (resumed
+   * from {@code since} when history allows, else a snapshot). {@code you} is null for staff.
+   */
+  public Future<Void> attach(Subscriber s, String slug, Participant you, long since) {
+    return loops.call(slug, () -> {
+      Slot slot = slots.computeIfAbsent(slug, k -> new Slot());
+      slot.admitting++;
+      cancelIdle(slot);
+      return view(slug, slot)
+          .compose(view -> {
+            Future<History> history = since >= 0 ? store.history(slug, since) : Future.succeededFuture(null);
+            Future<Map<String, Integer>> mine = you != null ? store.ratingsOf(slug, you.id()) : Future.succeededFuture(Map.of());
+            return Future.all(history, mine).map(all -> {
+              view.admit(s, you, history.result(), mine.result());
+              return (Void) null;
+            });
+          })
+          .eventually(() -> {
+            slot.admitting--;
+            idleCheck(slug, slot);
+            return Future.succeededFuture();
+          });
+    });
+  }
+
+  /** Lets a socket go. */
+  public Future<Void> detach(Subscriber s, String slug) {
+    return loops.call(slug, () -> {
+      Slot slot = slots.get(slug);
+      if (slot != null && slot.view != null) {
+        slot.view.remove(s);
+        idleCheck(slug, slot);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Distinct participants with an open socket in the room on this node. */
+  public Future<Integer> online(String slug) {
+    return loops.call(slug, () -> {
+      Slot slot = slots.get(slug);
+      return Future.succeededFuture(slot == null || slot.view == null ? 0 : slot.view.online());
+    });
+  }
+
+  public Future<Post> post(String slug, String participantId, String cid, String text, String replyTo) {
+    return loops.call(slug, () -> {
+      RoomView view = viewOf(slug);
+      if (view != null && !view.allowPost(participantId)) {
+        throw ErrorCode.RATE_LIMITED.failure("too many posts; wait a little");
+      }
+      return store.post(slug, participantId, cid, text, replyTo);
+    });
+  }
+
+  public Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value) {
+    return loops.call(slug, () -> {
+      RoomView view = viewOf(slug);
+      if (view != null && !view.allowRating(participantId)) {
+        throw ErrorCode.RATE_LIMITED.failure("too many ratings; slow down");
+      }
+      return store.rate(slug, participantId, cid, postId, value);
+    });
+  }
+
+  /** Marks a post; speakers may neither hide a post nor bring back one a moderator hid. */
+  public Future<Post> mark(String slug, Role role, String postId, Mark mark) {
+    return loops.call(slug, () -> {
+      if (role != Role.MODERATOR) {
+        RoomView view = viewOf(slug);
+        Post current = view == null ? null : view.post(postId);
+        if (mark == Mark.HIDDEN || (current != null && current.hidden())) {
+          throw ErrorCode.FORBIDDEN.failure("only moderators hide and unhide posts");
+        }
+      }
+      return store.mark(slug, postId, mark);
+    });
+  }
+
+  private RoomView viewOf(String slug) {
+    Slot slot = slots.get(slug);
+    return slot == null ? null : slot.view;
+  }
+
+  private Future<RoomView> view(String slug, Slot slot) {
+    if (slot.ready == null) {
+      slot.ready = store.load(slug).map(state -> {
+        RoomView view = new RoomView(slug, vertx, codec, clock, settings, state);
+        List<RoomEvent> early = slot.early;
+        slot.early = null;
+        slot.view = view;
+        early.forEach(this::onEvent);
+        return view;
+      });
+      slot.ready.onFailure(e -> slots.remove(slug, slot));
+    }
+    return slot.ready;
+  }
+
+  private void idleCheck(String slug, Slot slot) {
+    boolean idle = slot.admitting == 0 && (slot.view == null || !slot.view.hasSubscribers());
+    if (idle && slot.idleTimer < 0 && slot.view != null) {
+      slot.idleTimer = vertx.setTimer(IDLE_VIEW_MILLIS, id -> {
+        slot.idleTimer = -1;
+        if (slot.admitting == 0 && !slot.view.hasSubscribers()) {
+          slot.view.dispose();
+          slots.remove(slug, slot);
+        }
+      });
+    }
+  }
+
+  private void cancelIdle(Slot slot) {
+    if (slot.idleTimer >= 0) {
+      vertx.cancelTimer(slot.idleTimer);
+      slot.idleTimer = -1;
+    }
+  }
+}

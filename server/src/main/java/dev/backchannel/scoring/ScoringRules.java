@@ -1,0 +1,80 @@
+package dev.backchannel.scoring;
+
+/**
+ * The constants of the scoring model (DESIGN.md "Scoring"), with the documented defaults.
+ *
+ * <p>Weights, priors and karma are kept as fixed-point integers of {@link #UNITS} per unit, so the
+ * incremental sums of a post are exact: they equal a full recomputation from the stored ratings in
+ * any order, and the memory and Redis engines (Lua numbers are doubles, exact to 2^53) agree to
+ * the last bit.
+ */
+public record ScoringRules(
+    double weightSlope,
+    double weightMin,
+    double weightMax,
+    double priorSlope,
+    double priorLimit,
+    double priorWeight,
+    double karmaDivisor,
+    double divergenceDamping,
+    double collapseScore,
+    int collapseMinRatings,
+    int divergentMinRatings) {
+
+  /** Fixed-point units per 1.0 of weight, prior or karma·5. */
+  public static final long UNITS = 10_000;
+
+  /** Rating values a participant may give. */
+  public static final int MIN_RATING = -5;
+
+  public static final int MAX_RATING = 5;
+
+  public static ScoringRules defaults() {
+    return new ScoringRules(0.5, 0.25, 4.0, 0.75, 2.0, 2.0, 5.0, 3.0, -2.0, 5, 3);
+  }
+
+  /** {@code w(k) = clamp(1 + slope·sign(k)·ln(1 + |k|/5), min, max)} in fixed-point units. */
+  public long weightUnits(double karma) {
+    double w = clamp(1 + weightSlope * Math.signum(karma) * Math.log1p(Math.abs(karma) / 5), weightMin, weightMax);
+    return Math.round(w * UNITS);
+  }
+
+  /** {@code m0(k) = clamp(slope·sign(k)·ln(1 + |k|/5), -limit, limit)} in fixed-point units. */
+  public long priorUnits(double authorKarma) {
+    double m0 = clamp(priorSlope * Math.signum(authorKarma) * Math.log1p(Math.abs(authorKarma) / 5), -priorLimit, priorLimit);
+    return Math.round(m0 * UNITS);
+  }
+
+  /** Karma from its fixed-point sum of {@code w·r} terms: each term counts {@code w·r / divisor}. */
+  public double karma(long karmaUnits) {
+    return karmaUnits / (karmaDivisor * UNITS);
+  }
+
+  /** Bayesian average {@code (W0·m0 + S1) / (W0 + S0)}. */
+  public double score(Tally tally, long priorUnits) {
+    double w0 = priorWeight;
+    return (w0 * priorUnits / UNITS + (double) tally.s1() / UNITS) / (w0 + (double) tally.s0() / UNITS);
+  }
+
+  /** {@code (sd/5) · n_eff/(n_eff + 3)}: how strongly the weighted ratings split the room, in [0, 1]. */
+  public double divergence(Tally tally) {
+    if (tally.n() == 0 || tally.s0() <= 0) {
+      return 0.0;
+    }
+    double s0 = tally.s0();
+    double mean = tally.s1() / s0;
+    double variance = Math.max(0.0, tally.s2() / s0 - mean * mean);
+    double sd = Math.sqrt(variance);
+    double nEff = s0 * s0 / tally.q();
+    return Math.min(1.0, sd / MAX_RATING * nEff / (nEff + divergenceDamping));
+  }
+
+  /** Folded for the audience: {@code score ≤ -2} with at least 5 ratings. */
+  public boolean collapsed(double score, int ratings) {
+    return ratings >= collapseMinRatings && score <= collapseScore;
+  }
+
+  private static double clamp(double v, double lo, double hi) {
+    return Math.max(lo, Math.min(hi, v));
+  }
+}

@@ -1,0 +1,138 @@
+package dev.backchannel.store;
+
+import dev.backchannel.model.ErrorCode;
+import dev.backchannel.model.Mark;
+import dev.backchannel.model.Post;
+import dev.backchannel.loop.RoomLoops;
+import dev.backchannel.scoring.ScoringRules;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The embedded engine: every room lives in this JVM, on its owner loop. State lasts as long as the
+ * process. Events reach the node synchronously, on the owner loop, inside the command.
+ */
+public final class MemoryStore implements Store {
+
+  /** What the memory engine is configured with. */
+  public record Settings(ScoringRules rules, Clock clock, Ids ids, int historyLimit, Duration ackRetention) {}
+
+  private final RoomLoops loops;
+  private final Settings settings;
+  private final RoomEvents events;
+  /** The directory is shared by all loops; each room's content is only touched on its owner loop. */
+  private final Map<String, MemoryRoom> rooms = new ConcurrentHashMap<>();
+
+  public MemoryStore(RoomLoops loops, Settings settings, RoomEvents events) {
+    this.loops = loops;
+    this.settings = settings;
+    this.events = events;
+  }
+
+  @Override
+  public Future<RoomInfo> createRoom(NewRoom room) {
+    return loops.call(room.slug(), () -> {
+      MemoryRoom created = new MemoryRoom(room, settings, events);
+      if (rooms.putIfAbsent(room.slug(), created) != null) {
+        throw ErrorCode.CONFLICT.failure("a room for this hashtag exists already");
+      }
+      return Future.succeededFuture(created.info());
+    });
+  }
+
+  @Override
+  public Future<RoomInfo> room(String slug) {
+    return inRoom(slug, MemoryRoom::info);
+  }
+
+  @Override
+  public Future<Participant> join(String slug, String nick) {
+    return inRoom(slug, r -> r.join(nick));
+  }
+
+  @Override
+  public Future<Participant> participant(String slug, String participantId) {
+    return inRoom(slug, r -> r.participant(participantId));
+  }
+
+  @Override
+  public Future<Post> post(String slug, String participantId, String cid, String text, String replyTo) {
+    return inRoom(slug, r -> r.post(participantId, cid, text, replyTo));
+  }
+
+  @Override
+  public Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value) {
+    return inRoom(slug, r -> r.rate(participantId, cid, postId, value));
+  }
+
+  @Override
+  public Future<Post> mark(String slug, String postId, Mark mark) {
+    return inRoom(slug, r -> r.mark(postId, mark));
+  }
+
+  @Override
+  public Future<Void> ban(String slug, String participantId) {
+    return inRoom(slug, r -> {
+      r.ban(participantId);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> close(String slug) {
+    return inRoom(slug, r -> {
+      r.close();
+      return null;
+    });
+  }
+
+  @Override
+  public Future<RoomState> load(String slug) {
+    return inRoom(slug, MemoryRoom::state);
+  }
+
+  @Override
+  public Future<History> history(String slug, long since) {
+    return inRoom(slug, r -> r.history(since));
+  }
+
+  @Override
+  public Future<Map<String, Integer>> ratingsOf(String slug, String participantId) {
+    return inRoom(slug, r -> r.ratingsOf(participantId));
+  }
+
+  @Override
+  public Future<List<Post>> list(String slug, PostOrder order, int limit) {
+    return inRoom(slug, r -> r.list(order, limit));
+  }
+
+  @Override
+  public Future<RoomExport> export(String slug) {
+    return inRoom(slug, MemoryRoom::export);
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
+  private <T> Future<T> inRoom(String slug, Function<MemoryRoom, T> work) {
+    return loops.call(slug, () -> {
+      MemoryRoom room = rooms.get(slug);
+      if (room == null) {
+        throw ErrorCode.NOT_FOUND.failure("no such room");
+      }
+      return Future.succeededFuture(work.apply(room));
+    });
+  }
+}

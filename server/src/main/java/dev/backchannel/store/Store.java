@@ -1,0 +1,64 @@
+package dev.backchannel.store;
+
+import dev.backchannel.model.Mark;
+import dev.backchannel.model.Post;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A store engine: applies every command of a room atomically, gives each applied change the room's
+ * next {@code seq} and publishes it as a {@link RoomEvent} to the node's {@link RoomEvents} on the
+ * room's owner loop. Futures complete on the caller's context. Refusals fail with a
+ * {@link dev.backchannel.model.Failure} carrying the protocol's error code.
+ */
+public interface Store {
+
+  /** Creates an open room; {@code conflict} when the slug is taken. Keys arrive already hashed. */
+  Future<RoomInfo> createRoom(NewRoom room);
+
+  /** The room's current description; {@code not_found} when there is none. */
+  Future<RoomInfo> room(String slug);
+
+  /** A new participant of the room, with no karma. */
+  Future<Participant> join(String slug, String nick);
+
+  /** One participant of the room; {@code not_found} when unknown. */
+  Future<Participant> participant(String slug, String participantId);
+
+  /** Creates a post; a {@code cid} seen before for this participant returns the first answer again. */
+  Future<Post> post(String slug, String participantId, String cid, String text, String replyTo);
+
+  /** Sets, changes ({@code value}) or withdraws ({@code null}) a rating; the answer carries {@code mine}. */
+  Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value);
+
+  /** Sets the staff mark of a post; highlighting one post un-highlights the previous one. */
+  Future<Post> mark(String slug, String postId, Mark mark);
+
+  /** Bans a participant: their ratings stop counting and every post they rated is recomputed. */
+  Future<Void> ban(String slug, String participantId);
+
+  /** Turns the room read-only. */
+  Future<Void> close(String slug);
+
+  /** Everything a room view needs to start: the room, its seq and every post, hidden ones too. */
+  Future<RoomState> load(String slug);
+
+  /** The events after {@code since}, or empty history with {@code resumed == false} when they are gone. */
+  Future<History> history(String slug, long since);
+
+  /** The participant's current ratings by post id. */
+  Future<Map<String, Integer>> ratingsOf(String slug, String participantId);
+
+  /** Non-hidden posts in the given order, at most {@code limit}. */
+  Future<List<Post>> list(String slug, PostOrder order, int limit);
+
+  /** Every post, current rating and participant of the room. */
+  Future<RoomExport> export(String slug);
+
+  /** Succeeds when the store answers; used by {@code /health}. */
+  Future<Void> ping();
+
+  /** Releases connections and timers. */
+  Future<Void> close();
+}

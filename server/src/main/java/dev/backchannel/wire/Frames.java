@@ -1,0 +1,87 @@
+package dev.backchannel.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.backchannel.model.ErrorCode;
+import dev.backchannel.model.Post;
+import dev.backchannel.model.RoomStatus;
+import dev.backchannel.model.TwoDecimals;
+import java.util.List;
+
+/** The JSON shapes the server sends (PROTOCOL.md), as records; {@link Codec} writes them. */
+public final class Frames {
+
+  private Frames() {}
+
+  /** The Room object. */
+  public record Room(String slug, String hashtag, String title, RoomStatus status, int online, int posts) {}
+
+  /** A participant as {@code welcome.you} shows them. */
+  public record You(String id, String nick, @JsonSerialize(using = TwoDecimals.class) double karma) {}
+
+  @JsonPropertyOrder({"type", "role", "room", "you", "seq", "resumed", "posts"})
+  public record Welcome(String role, Room room, @JsonInclude(JsonInclude.Include.NON_NULL) You you, long seq,
+      boolean resumed, List<Post> posts) {
+    public String getType() {
+      return "welcome";
+    }
+  }
+
+  @JsonPropertyOrder({"type", "seq", "posts"})
+  public record Posts(long seq, List<Post> posts) {
+    public String getType() {
+      return "posts";
+    }
+  }
+
+  @JsonPropertyOrder({"type", "online"})
+  public record Presence(int online) {
+    public String getType() {
+      return "presence";
+    }
+  }
+
+  @JsonPropertyOrder({"type", "status"})
+  public record RoomChange(RoomStatus status) {
+    public String getType() {
+      return "room";
+    }
+  }
+
+  /** The speaker's pulse of the room. */
+  public record Pulse(int online, int posts, double ratingsPerMinute,
+      @JsonSerialize(using = TwoDecimals.class) double mood) {}
+
+  @JsonPropertyOrder({"type", "seq", "top", "divergent", "recent", "pulse"})
+  public record Dashboard(long seq, List<Post> top, List<Post> divergent, List<Post> recent, Pulse pulse) {
+    public String getType() {
+      return "dashboard";
+    }
+  }
+
+  @JsonPropertyOrder({"type", "cid", "post"})
+  public record Ack(String cid, @JsonInclude(JsonInclude.Include.NON_NULL) Post post) {
+    public String getType() {
+      return "ack";
+    }
+  }
+
+  @JsonPropertyOrder({"type", "cid", "code", "message"})
+  public record Error(@JsonInclude(JsonInclude.Include.NON_NULL) String cid, ErrorCode code, String message) {
+    public String getType() {
+      return "error";
+    }
+  }
+
+  public record Pong() {
+    public String getType() {
+      return "pong";
+    }
+  }
+
+  /** {@code {"error":{"code","message"}}} of the HTTP API. */
+  public record HttpError(ErrorDetail error) {}
+
+  public record ErrorDetail(ErrorCode code, String message) {}
+}
