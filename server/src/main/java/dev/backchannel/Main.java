@@ -26,7 +26,7 @@ public final class Main {
     Backchannel.start(vertx, config)
         .onSuccess(app -> {
           System.out.println(banner(config, app));
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "backchannel-shutdown"));
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, app), "backchannel-shutdown"));
         })
         .onFailure(e -> {
           System.err.println("backchannel: cannot start: " + e.getMessage());
@@ -49,9 +49,10 @@ public final class Main {
             + " -H 'Content-Type: application/json' -d '{\"hashtag\":\"#devconf\",\"title\":\"Keynote\"}'");
   }
 
-  private static void stop(Vertx vertx) {
+  /** On SIGTERM/SIGINT: sockets get 1001 so clients resume elsewhere, then Vert.x stops. */
+  private static void stop(Vertx vertx, Backchannel app) {
     CountDownLatch done = new CountDownLatch(1);
-    vertx.close().onComplete(v -> done.countDown());
+    app.stop().eventually(vertx::close).onComplete(v -> done.countDown());
     try {
       done.await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

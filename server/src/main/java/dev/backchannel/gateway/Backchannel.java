@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A running server: owner loops, the configured store, this node's rooms and one gateway
@@ -23,15 +24,15 @@ import java.util.Set;
 public final class Backchannel {
 
   private final Vertx vertx;
-  private final Store store;
+  private final Gateway gateway;
   private final int port;
   private final String organizerKey;
   private final boolean generatedKey;
   private final Set<String> deployments;
 
-  private Backchannel(Vertx vertx, Store store, int port, String organizerKey, boolean generatedKey, Set<String> deployments) {
+  private Backchannel(Vertx vertx, Gateway gateway, int port, String organizerKey, boolean generatedKey, Set<String> deployments) {
     this.vertx = vertx;
-    this.store = store;
+    this.gateway = gateway;
     this.port = port;
     this.organizerKey = organizerKey;
     this.generatedKey = generatedKey;
@@ -52,7 +53,8 @@ public final class Backchannel {
       Store store = StoreEngines.create(config, loops, rooms, clock);
       rooms.use(store);
       Gateway gateway = new Gateway(config, codec, new CommandDecoder(codec), new Tokens(secret),
-          Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()));
+          Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()),
+          ConcurrentHashMap.newKeySet());
       // The first instance settles the port (port 0 picks a free one); the others share it.
       GatewayVerticle first = new GatewayVerticle(gateway, config.port());
       return vertx.deployVerticle(first).compose(id -> {
@@ -60,7 +62,8 @@ public final class Backchannel {
         int more = config.gatewayCount() - 1;
         Future<String> rest = more == 0 ? Future.succeededFuture(id)
             : vertx.deployVerticle(() -> new GatewayVerticle(gateway, port), new DeploymentOptions().setInstances(more));
-        return rest.map(restId -> new Backchannel(vertx, store, port, organizerKey, generated, new HashSet<>(List.of(id, restId))));
+        return rest.map(restId -> new Backchannel(vertx, gateway, port, organizerKey, generated,
+            new HashSet<>(List.of(id, restId))));
       });
     });
   }
@@ -78,8 +81,14 @@ public final class Backchannel {
     return generatedKey;
   }
 
-  /** Stops listening and releases the store; the Vert.x instance stays the caller's. */
+  /**
+   * Closes every socket with 1001 (clients reconnect with {@code since}), stops listening and
+   * releases the store; the Vert.x instance stays the caller's.
+   */
   public Future<Void> stop() {
-    return Future.all(deployments.stream().map(vertx::undeploy).toList()).<Void>mapEmpty().eventually(store::close);
+    Future<?> closed = Future.join(gateway.sessions().stream().map(SocketSession::shutdown).toList());
+    return closed.transform(v -> Future.join(deployments.stream().map(vertx::undeploy).toList()))
+        .<Void>mapEmpty()
+        .eventually(() -> gateway.store().close());
   }
 }

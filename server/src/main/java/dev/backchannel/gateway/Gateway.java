@@ -5,10 +5,11 @@ import dev.backchannel.room.Rooms;
 import dev.backchannel.store.Store;
 import dev.backchannel.wire.Codec;
 import dev.backchannel.wire.CommandDecoder;
+import java.util.Set;
 
 /**
  * What every gateway instance shares: configuration, codec, token signer, the store and this
- * node's rooms. All of it is safe to use from any event loop.
+ * node's rooms, and the open sockets (for shutdown). All of it is safe to use from any event loop.
  */
 record Gateway(
     Config config,
@@ -18,4 +19,5 @@ record Gateway(
     byte[] organizerKeyHash,
     Store store,
     Rooms rooms,
-    JoinLimiter joins) {}
+    JoinLimiter joins,
+    Set<SocketSession> sessions) {}

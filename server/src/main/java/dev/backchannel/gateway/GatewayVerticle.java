@@ -14,6 +14,8 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 public final class GatewayVerticle extends VerticleBase {
 
+  private static final int CLOSING_TIMEOUT_SECONDS = 3;
+
   private final Gateway gateway;
   private final int port;
   private HttpServer server;
@@ -37,7 +39,9 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(gateway.config().host())
         .setMaxWebSocketFrameSize(gateway.config().maxFrameBytes())
-        .setMaxWebSocketMessageSize(gateway.config().maxFrameBytes());
+        .setMaxWebSocketMessageSize(gateway.config().maxFrameBytes())
+        // A peer that ignores our close frame must not hold a shutdown for long.
+        .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS);
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen(port);
   }

@@ -14,6 +14,7 @@ import dev.backchannel.wire.CommandDecoder;
 import dev.backchannel.wire.Frames;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.Locale;
@@ -31,6 +32,7 @@ final class SocketSession implements Subscriber {
   static final short UNKNOWN_ROOM = 4404;
   static final short NO_HELLO = 4408;
   static final short POLICY = 1008;
+  static final short GOING_AWAY = 1001;
   /** Output a socket may have queued before it counts as not keeping up. */
   static final int WRITE_QUEUE_BYTES = 512 * 1024;
 
@@ -56,6 +58,7 @@ final class SocketSession implements Subscriber {
   }
 
   void start() {
+    gateway.sessions().add(this);
     ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(this::onBinary);
@@ -98,11 +101,22 @@ final class SocketSession implements Subscriber {
 
   @Override
   public void close(short code, String reason) {
+    closing(code, reason);
+  }
+
+  /** Closes with 1001 on the socket's own loop, so clients know to reconnect with {@code since}. */
+  Future<Void> shutdown() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> closing(GOING_AWAY, "server shutting down").onComplete(done));
+    return done.future();
+  }
+
+  private Future<Void> closing(short code, String reason) {
     if (state == State.CLOSED) {
-      return;
+      return Future.succeededFuture();
     }
     onClosed();
-    ws.close(code, reason);
+    return ws.close(code, reason);
   }
 
   private void onClosed() {
@@ -110,6 +124,7 @@ final class SocketSession implements Subscriber {
       return;
     }
     state = State.CLOSED;
+    gateway.sessions().remove(this);
     context.owner().cancelTimer(helloTimer);
     if (attached != null) {
       String room = slug;
