@@ -197,13 +197,16 @@ final class MemoryRoom {
       return;
     }
     banned.banned = true;
-    List<Post> touched = new ArrayList<>(banned.ratings.size());
+    // Two passes: every rating leaves first, then posts are rendered, so each shows its author's
+    // karma after the whole ban rather than a state part-way through it.
+    Map<Entry, Post> before = new LinkedHashMap<>();
     for (Map.Entry<String, Given> r : List.copyOf(banned.ratings.entrySet())) {
       Entry entry = posts.get(r.getKey());
-      Post before = entry.post;
+      before.put(entry, entry.post);
       count(entry, banned, r.getValue(), null);
-      touched.add(changed(before, entry));
     }
+    List<Post> touched = new ArrayList<>(before.size());
+    before.forEach((entry, previous) -> touched.add(changed(previous, entry)));
     publish(new RoomEvent(slug, seq + 1, touched, false, participantId, null));
   }
 
