@@ -1,6 +1,7 @@
 package dev.backchannel.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Builds a {@link Config} from, in increasing precedence: the built-in defaults (the documented
@@ -47,8 +49,8 @@ public final class ConfigLoader {
     for (Iterator<String> keys = tree.fieldNames(); keys.hasNext(); ) {
       String key = keys.next();
       String value = env.get(ENV_PREFIX + upperSnake(key));
-      if (value != null && !tree.get(key).isObject()) {
-        set(tree, key, value, "environment variable " + ENV_PREFIX + upperSnake(key));
+      if (value != null && !value.isBlank() && !tree.get(key).isObject()) { // an empty variable is unset
+        set(tree, key, value);
       }
     }
     flags.values().forEach((flag, value) -> {
@@ -56,10 +58,14 @@ public final class ConfigLoader {
       if (!tree.has(key) || tree.get(key).isObject()) {
         throw new IllegalArgumentException("Unknown flag --" + flag);
       }
-      set(tree, key, value, "flag --" + flag);
+      set(tree, key, value);
     });
     try {
       return yaml.treeToValue(tree, Config.class);
+    } catch (JsonMappingException e) {
+      String key = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
+          .filter(Objects::nonNull).reduce((a, b) -> a + "." + b).orElse("?");
+      throw new IllegalArgumentException("Bad configuration for '" + key + "': " + rootMessage(e), e);
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("Bad configuration: " + rootMessage(e), e);
     }
@@ -107,7 +113,7 @@ public final class ConfigLoader {
   }
 
   /** Sets a scalar or list key from text; an empty value means "unset" (null). */
-  private static void set(ObjectNode tree, String key, String value, String source) {
+  private static void set(ObjectNode tree, String key, String value) {
     if (value.isBlank()) {
       tree.putNull(key);
     } else if (tree.get(key).isArray()) {
@@ -145,7 +151,7 @@ public final class ConfigLoader {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.getMessage();
+    return t instanceof JsonMappingException m ? m.getOriginalMessage() : t.getMessage();
   }
 
   /** Command-line flags: {@code --key=value} or {@code --key value}, plus {@code --config path}. */

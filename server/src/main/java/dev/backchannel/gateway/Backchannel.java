@@ -12,10 +12,10 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running server: owner loops, the configured store, this node's rooms and one gateway
@@ -23,20 +23,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Backchannel {
 
+  private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
+
   private final Vertx vertx;
+  private final RoomLoops loops;
   private final Gateway gateway;
   private final int port;
   private final String organizerKey;
   private final boolean generatedKey;
-  private final Set<String> deployments;
+  private final String deployment;
 
-  private Backchannel(Vertx vertx, Gateway gateway, int port, String organizerKey, boolean generatedKey, Set<String> deployments) {
+  private Backchannel(Vertx vertx, RoomLoops loops, Gateway gateway, int port, String organizerKey, boolean generatedKey, String deployment) {
     this.vertx = vertx;
+    this.loops = loops;
     this.gateway = gateway;
     this.port = port;
     this.organizerKey = organizerKey;
     this.generatedKey = generatedKey;
-    this.deployments = deployments;
+    this.deployment = deployment;
   }
 
   public static Future<Backchannel> start(Vertx vertx, Config config) {
@@ -49,23 +53,34 @@ public final class Backchannel {
         config.socketsPerParticipant(), config.snapshotLimit(), config.scoring().divergentMinRatings(),
         config.postsPerWindow(), config.postWindowSeconds(), config.ratingsPerSecond(), config.ratingBurst());
     return RoomLoops.start(vertx, config.loopCount()).compose(loops -> {
-      Rooms rooms = new Rooms(vertx, loops, codec, clock, view);
-      Store store = StoreEngines.create(config, loops, rooms, clock);
-      rooms.use(store);
-      Gateway gateway = new Gateway(config, codec, new CommandDecoder(codec), new Tokens(secret),
-          Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()),
-          ConcurrentHashMap.newKeySet());
-      // The first instance settles the port (port 0 picks a free one); the others share it.
-      GatewayVerticle first = new GatewayVerticle(gateway, config.port());
-      return vertx.deployVerticle(first).compose(id -> {
-        int port = first.actualPort();
-        int more = config.gatewayCount() - 1;
-        Future<String> rest = more == 0 ? Future.succeededFuture(id)
-            : vertx.deployVerticle(() -> new GatewayVerticle(gateway, port), new DeploymentOptions().setInstances(more));
-        return rest.map(restId -> new Backchannel(vertx, gateway, port, organizerKey, generated,
-            new HashSet<>(List.of(id, restId))));
-      });
+      Future<Backchannel> started;
+      try {
+        started = serve(vertx, config, loops, codec, clock, view, organizerKey, generated, secret);
+      } catch (RuntimeException e) { // e.g. an unknown store engine
+        started = Future.failedFuture(e);
+      }
+      return started.recover(e -> loops.stop().transform(v -> Future.failedFuture(e)));
     });
+  }
+
+  private static Future<Backchannel> serve(Vertx vertx, Config config, RoomLoops loops, Codec codec, Clock clock,
+      ViewSettings view, String organizerKey, boolean generated, String secret) {
+    Rooms rooms = new Rooms(vertx, loops, codec, clock, view);
+    Store store = StoreEngines.create(config, loops, rooms, clock);
+    rooms.use(store);
+    Gateway gateway = new Gateway(config, codec, new CommandDecoder(codec), new Tokens(secret),
+        Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()),
+        ConcurrentHashMap.newKeySet());
+    // Port 0 means "any free port". Vert.x shares a random port between the instances that ask
+    // for the same negative number, so each server started in this JVM gets its own.
+    int listen = config.port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : config.port();
+    List<GatewayVerticle> instances = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+      GatewayVerticle g = new GatewayVerticle(gateway, listen);
+      instances.add(g);
+      return g;
+    }, new DeploymentOptions().setInstances(config.gatewayCount()))
+        .map(id -> new Backchannel(vertx, loops, gateway, instances.get(0).actualPort(), organizerKey, generated, id));
   }
 
   public int port() {
@@ -87,8 +102,9 @@ public final class Backchannel {
    */
   public Future<Void> stop() {
     Future<?> closed = Future.join(gateway.sessions().stream().map(SocketSession::shutdown).toList());
-    return closed.transform(v -> Future.join(deployments.stream().map(vertx::undeploy).toList()))
+    return closed.transform(v -> vertx.undeploy(deployment))
         .<Void>mapEmpty()
-        .eventually(() -> gateway.store().close());
+        .eventually(() -> gateway.store().close())
+        .eventually(loops::stop);
   }
 }

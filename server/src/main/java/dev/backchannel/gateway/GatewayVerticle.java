@@ -51,6 +51,11 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private static void page(RoutingContext ctx, String file) {
-    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("webroot/" + file);
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("webroot/" + file)
+        .onFailure(e -> {
+          if (!ctx.response().headWritten()) {
+            ctx.fail(404, e);
+          }
+        });
   }
 }

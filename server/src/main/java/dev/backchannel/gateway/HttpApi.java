@@ -45,8 +45,11 @@ final class HttpApi {
     router.post("/api/rooms/:slug/close").handler(this::close);
     router.get("/api/rooms/:slug/export").handler(this::export);
     router.get("/health").handler(this::health);
+    for (String path : List.of("/api/rooms", "/api/rooms/:slug", "/api/rooms/:slug/participants",
+        "/api/rooms/:slug/posts", "/api/rooms/:slug/close", "/api/rooms/:slug/export")) {
+      router.route(path).handler(ctx -> fail(ctx, 405, ErrorCode.INVALID.failure("method not allowed here")));
+    }
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND.failure("no such endpoint")));
-    router.errorHandler(405, ctx -> fail(ctx, ErrorCode.INVALID.failure("method not allowed here")));
     // Handlers throw Failures; this turns them (and BodyHandler's 413) into the JSON error shape.
     router.route().failureHandler(ctx -> fail(ctx, ctx.failure() != null ? ctx.failure()
         : statusFailure(ctx.statusCode())));
@@ -211,10 +214,14 @@ final class HttpApi {
 
   private void fail(RoutingContext ctx, Throwable e) {
     Failure f = e instanceof Failure failure ? failure : ErrorCode.UNAVAILABLE.failure("the store did not answer");
+    fail(ctx, f.code().httpStatus(), f);
+  }
+
+  private void fail(RoutingContext ctx, int status, Failure f) {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(f.code().httpStatus())
+    ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(gateway.codec().errorBody(f));
   }

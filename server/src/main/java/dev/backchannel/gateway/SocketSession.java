@@ -88,8 +88,8 @@ final class SocketSession implements Subscriber {
 
   @Override
   public void send(String frame) {
-    if (state == State.CLOSED) {
-      return;
+    if (state == State.CLOSED || ws.isClosed()) {
+      return; // the peer's close frame may be in before our close handler has run
     }
     if (ws.writeQueueFull()) {
       // The client stopped reading: rather than buffer without bound, let it reconnect with `since`.

@@ -15,20 +15,32 @@ import java.util.concurrent.Callable;
  */
 public final class RoomLoops {
 
+  private final Vertx vertx;
   private final List<Context> loops;
+  private final List<String> deployments;
 
-  private RoomLoops(List<Context> loops) {
+  private RoomLoops(Vertx vertx, List<Context> loops, List<String> deployments) {
+    this.vertx = vertx;
     this.loops = List.copyOf(loops);
+    this.deployments = List.copyOf(deployments);
   }
 
   /** Starts {@code count} owner loops, each an event-loop context of its own. */
   public static Future<RoomLoops> start(Vertx vertx, int count) {
-    List<Future<Context>> started = new ArrayList<>();
+    List<Anchor> anchors = new ArrayList<>();
+    List<Future<String>> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Anchor anchor = new Anchor();
-      started.add(vertx.deployVerticle(anchor).map(id -> anchor.context()));
+      anchors.add(anchor);
+      started.add(vertx.deployVerticle(anchor));
     }
-    return Future.all(started).map(all -> new RoomLoops(all.list()));
+    return Future.all(started).map(all -> new RoomLoops(vertx,
+        anchors.stream().map(Anchor::context).toList(), all.list()));
+  }
+
+  /** Releases the loops' contexts. */
+  public Future<Void> stop() {
+    return Future.join(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
   }
 
   /** The loop that owns {@code slug}. */

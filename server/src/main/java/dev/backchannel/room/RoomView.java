@@ -383,7 +383,7 @@ final class RoomView {
       Subscriber[] targets = members.toArray(new Subscriber[0]);
       context.runOnContext(v -> {
         for (Subscriber s : targets) {
-          s.send(frame);
+          sendSafely(s, frame);
         }
       });
     });
@@ -394,10 +394,19 @@ final class RoomView {
       Subscriber[] targets = members.toArray(new Subscriber[0]);
       context.runOnContext(v -> {
         for (Subscriber s : targets) {
-          s.send(s.role() == Role.MODERATOR ? full : redacted);
+          sendSafely(s, s.role() == Role.MODERATOR ? full : redacted);
         }
       });
     });
+  }
+
+  /** One socket failing (e.g. closing under our feet) must never cost the others their frame. */
+  private static void sendSafely(Subscriber s, String frame) {
+    try {
+      s.send(frame);
+    } catch (RuntimeException e) {
+      s.close(POLICY, "send failed");
+    }
   }
 
   private static void deliver(Subscriber s, String frame) {

@@ -84,9 +84,11 @@ public final class TestServer implements AutoCloseable {
       options.putHeader("Authorization", "Bearer " + bearer);
     }
     headers.forEach(options::putHeader);
-    Future<Response> response = http.request(options)
-        .compose(req -> body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body))
-        .compose(res -> res.body().map(b -> new Response(res.statusCode(), res.getHeader("Content-Type"), b)));
+    // body() is asked for inside the send callback: chained after it from this (non-Vert.x) thread,
+    // the body could arrive before anyone asked for it and the future would never complete.
+    Future<Response> response = http.request(options).compose(req ->
+        (body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body))
+            .compose(res -> res.body().map(b -> new Response(res.statusCode(), res.getHeader("Content-Type"), b))));
     return await(response);
   }
 
