@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -67,6 +68,8 @@ final class RoomView {
   private int subscribers;
 
   private final Map<String, Post> pending = new LinkedHashMap<>();
+  /** Sockets let in since the last flush, with the seq their welcome showed. */
+  private Map<Subscriber, Long> admittedSinceFlush = new HashMap<>();
   private boolean presenceChanged;
   private int presenceSent = -1;
   private long flushTimer = -1;
@@ -149,6 +152,7 @@ final class RoomView {
     List<Post> snapshot = resumed ? List.of() : snapshotFor(s.role(), mine);
     Frames.You me = you == null ? null : new Frames.You(you.id(), you.nick(), you.karma());
     add(s);
+    admittedSinceFlush.put(s, seq);
     deliver(s, codec.write(new Frames.Welcome(s.role().wire(), wireRoom(), me, seq, resumed, snapshot)));
     if (resumed) {
       Map<String, Post> missed = new LinkedHashMap<>();
@@ -315,15 +319,14 @@ final class RoomView {
       List<Post> batch = new ArrayList<>(pending.values());
       pending.clear();
       boolean anyHidden = batch.stream().anyMatch(Post::hidden);
-      String full = codec.write(new Frames.Posts(seq, batch));
-      String redacted = anyHidden ? codec.write(new Frames.Posts(seq, batch.stream().map(Post::redacted).toList())) : full;
-      fanout(audience, redacted);
-      if (moderators > 0 && anyHidden) {
-        fanoutStaff(full, redacted);
-      } else {
-        fanout(staff, redacted);
-      }
+      String redacted = codec.write(new Frames.Posts(seq, anyHidden ? batch.stream().map(Post::redacted).toList() : batch));
+      String full = anyHidden && moderators > 0 ? codec.write(new Frames.Posts(seq, batch)) : redacted;
+      // A socket admitted at this very seq already has every post of the batch from its welcome.
+      Map<Subscriber, Long> fresh = admittedSinceFlush;
+      fanout(everyone(), s -> fresh.getOrDefault(s, -1L) == seq ? null
+          : s.role() == Role.MODERATOR ? full : redacted);
     }
+    admittedSinceFlush = new HashMap<>();
     if (presenceChanged) {
       presenceChanged = false;
       if (online() != presenceSent) {
@@ -374,30 +377,31 @@ final class RoomView {
   }
 
   private void fanout(List<Map<Context, Set<Subscriber>>> groups, String frame) {
-    groups.forEach(g -> fanout(g, frame));
+    fanout(groups, s -> frame);
   }
 
-  /** One task per event loop, not per socket: the frame is written by the loop that owns each socket. */
   private static void fanout(Map<Context, Set<Subscriber>> groups, String frame) {
-    groups.forEach((context, members) -> {
-      Subscriber[] targets = members.toArray(new Subscriber[0]);
-      context.runOnContext(v -> {
-        for (Subscriber s : targets) {
-          sendSafely(s, frame);
-        }
-      });
-    });
+    fanout(List.of(groups), s -> frame);
   }
 
-  private void fanoutStaff(String full, String redacted) {
-    staff.forEach((context, members) -> {
-      Subscriber[] targets = members.toArray(new Subscriber[0]);
-      context.runOnContext(v -> {
-        for (Subscriber s : targets) {
-          sendSafely(s, s.role() == Role.MODERATOR ? full : redacted);
-        }
+  /**
+   * One task per event loop, not per socket: the frame (already serialised; null skips the socket)
+   * is written by the loop that owns each socket.
+   */
+  private static void fanout(List<Map<Context, Set<Subscriber>>> groups, Function<Subscriber, String> frameFor) {
+    for (Map<Context, Set<Subscriber>> group : groups) {
+      group.forEach((context, members) -> {
+        Subscriber[] targets = members.toArray(new Subscriber[0]);
+        context.runOnContext(v -> {
+          for (Subscriber s : targets) {
+            String frame = frameFor.apply(s);
+            if (frame != null) {
+              sendSafely(s, frame);
+            }
+          }
+        });
       });
-    });
+    }
   }
 
   /** One socket failing (e.g. closing under our feet) must never cost the others their frame. */

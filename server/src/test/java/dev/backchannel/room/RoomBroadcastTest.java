@@ -132,6 +132,27 @@ class RoomBroadcastTest {
   }
 
   @Test
+  void aSocketLetInBeforeAPendingBatchGoesOutDoesNotGetItsChangesTwice() {
+    int interval = 1000; // long enough that the join below lands while the batch is still pending
+    try (TestServer slow = TestServer.start(vertx, "--broadcast-interval-ms=" + interval);
+        RoomFlow room = RoomFlow.create(slow, "#nodupes")) {
+      Member author = room.join("Author");
+      Member early = room.join("Early");
+      String id = post(author.socket(), "fresh").getString("id");
+      Member late = room.join("Late");
+      assertThat(ids(late.welcome().getJsonArray("posts"))).containsExactly(id);
+
+      nextPosts(early.socket(), id, p -> true, "appears"); // the pending batch has gone out now
+      assertThat(drain(late.socket(), "posts", Duration.ofMillis(interval)))
+          .as("the welcome already held the batch's change").isEmpty();
+
+      String second = post(author.socket(), "second").getString("id");
+      assertThat(ids(nextPosts(late.socket(), second, p -> true, "appears").getJsonArray("posts")))
+          .containsExactly(second);
+    }
+  }
+
+  @Test
   void manyQuickRatingsAreCoalescedIntoFewFramesEndingInTheFinalState() {
     int interval = 200;
     int raters = 30;
