@@ -29,7 +29,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     new HttpApi(gateway).mount(router);
-    new WebSocketEndpoint(gateway).mount(router);
+    new WebSocketEndpoint(gateway, context).mount(router);
     router.get("/").handler(ctx -> page(ctx, "index.html"));
     router.get("/organize").handler(ctx -> page(ctx, "organize.html"));
     router.get("/r/:slug").handler(ctx -> page(ctx, "room.html"));

@@ -12,6 +12,7 @@ import dev.backchannel.store.RoomInfo;
 import dev.backchannel.wire.Command;
 import dev.backchannel.wire.CommandDecoder;
 import dev.backchannel.wire.Frames;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +34,7 @@ final class SocketSession implements Subscriber {
   static final short NO_HELLO = 4408;
   static final short POLICY = 1008;
   static final short GOING_AWAY = 1001;
+  static final short TOO_BIG = 1009;
   /** Output a socket may have queued before it counts as not keeping up. */
   static final int WRITE_QUEUE_BYTES = 512 * 1024;
 
@@ -63,7 +65,7 @@ final class SocketSession implements Subscriber {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(this::onBinary);
     ws.closeHandler(v -> onClosed());
-    ws.exceptionHandler(e -> { }); // a reset peer shows up as a close; nothing else to do with it
+    ws.exceptionHandler(this::onException);
     helloTimer = context.owner().setTimer(gateway.config().helloTimeoutMs(), id -> {
       if (state == State.AWAITING_HELLO || state == State.JOINING) {
         close(NO_HELLO, "no hello");
@@ -129,6 +131,19 @@ final class SocketSession implements Subscriber {
     if (attached != null) {
       String room = slug;
       attached.onSuccess(v -> gateway.rooms().detach(this, room));
+    }
+  }
+
+  /**
+   * Vert.x reports an oversize frame (Netty's decoder, with its close status) or an oversize
+   * fragmented message (an IllegalStateException from its aggregation) here instead of closing;
+   * both get 1009. A peer that resets shows up as a close, so everything else is left to that.
+   */
+  private void onException(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException corrupted) {
+      close((short) corrupted.closeStatus().code(), "frame rejected");
+    } else if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size")) {
+      close(TOO_BIG, "message over " + gateway.config().maxFrameBytes() + " bytes");
     }
   }
 

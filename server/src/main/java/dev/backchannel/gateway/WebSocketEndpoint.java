@@ -1,7 +1,7 @@
 package dev.backchannel.gateway;
 
 import dev.backchannel.model.ErrorCode;
-import io.vertx.core.Vertx;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,10 +16,17 @@ import java.util.Locale;
 final class WebSocketEndpoint {
 
   private final Gateway gateway;
+  private final Context loop;
   private final List<String> allowedOrigins;
 
-  WebSocketEndpoint(Gateway gateway) {
+  /**
+   * {@code loop} is the gateway instance's own event-loop context. Sessions are keyed by it, not by
+   * the per-request duplicate Vert.x hands to handlers, so a room view's fan-out posts one task per
+   * event loop rather than one per socket.
+   */
+  WebSocketEndpoint(Gateway gateway, Context loop) {
     this.gateway = gateway;
+    this.loop = loop;
     this.allowedOrigins = gateway.config().allowedOrigins().stream()
         .map(o -> o.trim().toLowerCase(Locale.ROOT).replaceAll("/+$", "")).toList();
   }
@@ -37,7 +44,7 @@ final class WebSocketEndpoint {
     if (origin != null && !allowed(origin, req.getHeader("Host"))) {
       throw ErrorCode.FORBIDDEN.failure("origin not allowed");
     }
-    req.toWebSocket().onSuccess(ws -> new SocketSession(ws, Vertx.currentContext(), gateway).start());
+    req.toWebSocket().onSuccess(ws -> new SocketSession(ws, loop, gateway).start());
   }
 
   /** Listed origins when configured; otherwise only the server's own origin (Origin host equals Host). */

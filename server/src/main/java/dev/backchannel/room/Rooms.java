@@ -137,7 +137,7 @@ public final class Rooms implements RoomEvents {
     return loops.call(slug, () -> {
       RoomView view = viewOf(slug);
       if (view != null && !view.allowPost(participantId)) {
-        throw ErrorCode.RATE_LIMITED.failure("too many posts; wait a little");
+        return answeredOrRefused(slug, participantId, cid, "too many posts; wait a little");
       }
       return store.post(slug, participantId, cid, text, replyTo);
     });
@@ -147,7 +147,7 @@ public final class Rooms implements RoomEvents {
     return loops.call(slug, () -> {
       RoomView view = viewOf(slug);
       if (view != null && !view.allowRating(participantId)) {
-        throw ErrorCode.RATE_LIMITED.failure("too many ratings; slow down");
+        return answeredOrRefused(slug, participantId, cid, "too many ratings; slow down");
       }
       return store.rate(slug, participantId, cid, postId, value);
     });
@@ -165,6 +165,13 @@ public final class Rooms implements RoomEvents {
       }
       return store.mark(slug, postId, mark);
     });
+  }
+
+  /** Over the limit: a retry of a command already applied still gets its answer, anything else is refused. */
+  private Future<Post> answeredOrRefused(String slug, String participantId, String cid, String message) {
+    return store.answered(slug, participantId, cid).compose(earlier -> earlier != null
+        ? Future.succeededFuture(earlier)
+        : Future.failedFuture(ErrorCode.RATE_LIMITED.failure(message)));
   }
 
   private RoomView viewOf(String slug) {

@@ -136,6 +136,10 @@ final class MemoryRoom {
     return entry.post;
   }
 
+  Post answered(String participantId, String cid) {
+    return acks.find(participantId, cid);
+  }
+
   Post rate(String participantId, String cid, String postId, Integer value) {
     Post earlier = acks.find(participantId, cid);
     if (earlier != null) {

@@ -66,6 +66,11 @@ public final class MemoryStore implements Store {
   }
 
   @Override
+  public Future<Post> answered(String slug, String participantId, String cid) {
+    return inRoom(slug, r -> r.answered(participantId, cid));
+  }
+
+  @Override
   public Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value) {
     return inRoom(slug, r -> r.rate(participantId, cid, postId, value));
   }

@@ -29,6 +29,9 @@ public interface Store {
   /** Creates a post; a {@code cid} seen before for this participant returns the first answer again. */
   Future<Post> post(String slug, String participantId, String cid, String text, String replyTo);
 
+  /** The answer already given to this participant's {@code cid}, or null when there is none. */
+  Future<Post> answered(String slug, String participantId, String cid);
+
   /** Sets, changes ({@code value}) or withdraws ({@code null}) a rating; the answer carries {@code mine}. */
   Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value);
 

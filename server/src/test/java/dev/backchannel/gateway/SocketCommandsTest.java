@@ -15,6 +15,7 @@ import dev.backchannel.testing.TestServer;
 import dev.backchannel.testing.TestSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -71,6 +72,19 @@ class SocketCommandsTest {
     TestSocket s = fx.participant(room, fx.join(room, "Ada"));
 
     s.send(post("big", "x".repeat(17 * 1024)));
+
+    assertThat(s.closeCode()).isEqualTo((short) 1009);
+  }
+
+  @Test
+  void messageFragmentedIntoFramesUnderTheLimitButOverItInAllCloses1009() {
+    Room room = fx.room("Fragmented");
+    TestSocket s = fx.participant(room, fx.join(room, "Ada"));
+
+    String text = post("big", "x".repeat(18 * 1024)).encode();
+    int half = text.length() / 2;
+    TestServer.await(s.raw().writeFrame(WebSocketFrame.textFrame(text.substring(0, half), false)));
+    TestServer.await(s.raw().writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(text.substring(half)), true)));
 
     assertThat(s.closeCode()).isEqualTo((short) 1009);
   }

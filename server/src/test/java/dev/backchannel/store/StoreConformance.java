@@ -298,6 +298,21 @@ public abstract class StoreConformance {
   }
 
   @Test
+  void answeredFindsTheFirstAnswerToACidOfThatParticipantOnly() {
+    String slug = room();
+    String ada = joinId(slug);
+    String bob = joinId(slug);
+    String cid = cid();
+    Post first = post(slug, ada, "asked once", null, cid);
+    Post rated = await(store.rate(slug, bob, "rate-" + cid, first.id(), 3));
+
+    assertThat(await(store.answered(slug, ada, cid))).isEqualTo(first);
+    assertThat(await(store.answered(slug, bob, "rate-" + cid))).isEqualTo(rated);
+    assertThat(await(store.answered(slug, bob, cid))).isNull();
+    assertThat(await(store.answered(slug, ada, "never-sent"))).isNull();
+  }
+
+  @Test
   void cidsAreScopedToTheirParticipant() {
     String slug = room();
     String ada = joinId(slug);

@@ -35,22 +35,25 @@ public final class TestSocket implements AutoCloseable {
 
   static TestSocket open(Vertx vertx, int port, String origin) {
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws");
+    // Handlers are set on the event loop as the connection completes, so no early frame or close is lost.
+    return TestServer.await(client.connect(options(port, origin)).map(ws -> new TestSocket(client, ws)));
+  }
+
+  /** Connect options; with no origin given, none is sent (Vert.x would otherwise add one). */
+  private static WebSocketConnectOptions options(int port, String origin) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+        .setAllowOriginHeader(origin != null);
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    return new TestSocket(client, TestServer.await(client.connect(options)));
+    return options;
   }
 
   /** Tries to open a socket and returns the failure (e.g. a refused upgrade), or null when it opened. */
   public static Throwable refusal(Vertx vertx, int port, String origin) {
     WebSocketClient client = vertx.createWebSocketClient();
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws");
-    if (origin != null) {
-      options.addHeader("Origin", origin);
-    }
     try {
-      Future<WebSocket> f = client.connect(options);
+      Future<WebSocket> f = client.connect(options(port, origin));
       f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).close();
       return null;
     } catch (Exception e) {
