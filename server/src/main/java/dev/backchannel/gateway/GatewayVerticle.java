@@ -28,6 +28,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    new QrCodes(gateway).mount(router);
     new HttpApi(gateway).mount(router);
     new WebSocketEndpoint(gateway, context).mount(router);
     router.get("/").handler(ctx -> page(ctx, "index.html"));

@@ -111,6 +111,7 @@ final class RoomView {
     seq = event.seq();
     for (Post p : event.posts()) {
       replace(p);
+      pending.remove(p.id()); // a batch lists posts in the order they last changed
       pending.put(p.id(), p);
     }
     if (event.rating() != null) {
@@ -136,7 +137,8 @@ final class RoomView {
     for (Post p : state.posts()) {
       if (!p.equals(posts.get(p.id()))) {
         replace(p);
-        pending.put(p.id(), p);
+        pending.remove(p.id()); // a batch lists posts in the order they last changed
+      pending.put(p.id(), p);
       }
     }
     dashboardChanged = true;
