@@ -53,20 +53,16 @@ public final class Backchannel {
         config.socketsPerParticipant(), config.snapshotLimit(), config.scoring().divergentMinRatings(),
         config.postsPerWindow(), config.postWindowSeconds(), config.ratingsPerSecond(), config.ratingBurst());
     return RoomLoops.start(vertx, config.loopCount()).compose(loops -> {
-      Future<Backchannel> started;
-      try {
-        started = serve(vertx, config, loops, codec, clock, view, organizerKey, generated, secret);
-      } catch (RuntimeException e) { // e.g. an unknown store engine
-        started = Future.failedFuture(e);
-      }
-      return started.recover(e -> loops.stop().transform(v -> Future.failedFuture(e)));
+      Rooms rooms = new Rooms(vertx, loops, codec, clock, view);
+      return StoreEngines.create(vertx, config, loops, rooms, clock)
+          .compose(store -> serve(vertx, config, loops, rooms, store, codec, organizerKey, generated, secret)
+              .recover(e -> store.close().transform(v -> Future.failedFuture(e))))
+          .recover(e -> loops.stop().transform(v -> Future.failedFuture(e)));
     });
   }
 
-  private static Future<Backchannel> serve(Vertx vertx, Config config, RoomLoops loops, Codec codec, Clock clock,
-      ViewSettings view, String organizerKey, boolean generated, String secret) {
-    Rooms rooms = new Rooms(vertx, loops, codec, clock, view);
-    Store store = StoreEngines.create(config, loops, rooms, clock);
+  private static Future<Backchannel> serve(Vertx vertx, Config config, RoomLoops loops, Rooms rooms, Store store,
+      Codec codec, String organizerKey, boolean generated, String secret) {
     rooms.use(store);
     Gateway gateway = new Gateway(config, codec, new CommandDecoder(codec), new Tokens(secret),
         Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()),

@@ -68,23 +68,32 @@ public final class Rooms implements RoomEvents {
     if (slot == null) {
       return;
     }
-    if (slot.view == null) {
+    if (slot.view == null || slot.reloading) {
       if (slot.early.size() < MAX_EARLY_EVENTS) {
-        slot.early.add(event);
+        slot.early.add(event); // applied once the picture they follow is in
       }
       return;
     }
     if (slot.view.follows(event)) {
       slot.view.apply(event);
-    } else if (!slot.reloading) {
-      slot.reloading = true;
-      store.load(event.room()).onComplete(state -> {
-        slot.reloading = false;
-        if (state.succeeded()) {
-          slot.view.rebuild(state.result());
-        }
-      });
+    } else {
+      reload(event.room(), slot, event);
     }
+  }
+
+  /** A gap in the seqs: rebuild the view from the store, then apply what arrived meanwhile. */
+  private void reload(String slug, Slot slot, RoomEvent trigger) {
+    slot.reloading = true;
+    slot.early = new ArrayList<>(List.of(trigger));
+    store.load(slug).onComplete(state -> {
+      slot.reloading = false;
+      List<RoomEvent> meanwhile = slot.early;
+      slot.early = new ArrayList<>();
+      if (state.succeeded()) {
+        slot.view.rebuild(state.result());
+        meanwhile.forEach(this::onEvent);
+      }
+    });
   }
 
   /**
@@ -181,15 +190,19 @@ public final class Rooms implements RoomEvents {
 
   private Future<RoomView> view(String slug, Slot slot) {
     if (slot.ready == null) {
-      slot.ready = store.load(slug).map(state -> {
+      // Follow first, then load: every event after the loaded seq is then sure to arrive.
+      slot.ready = store.follow(slug).compose(v -> store.load(slug)).map(state -> {
         RoomView view = new RoomView(slug, vertx, codec, clock, settings, state);
         List<RoomEvent> early = slot.early;
-        slot.early = null;
+        slot.early = new ArrayList<>();
         slot.view = view;
         early.forEach(this::onEvent);
         return view;
       });
-      slot.ready.onFailure(e -> slots.remove(slug, slot));
+      slot.ready.onFailure(e -> {
+        slots.remove(slug, slot);
+        store.unfollow(slug);
+      });
     }
     return slot.ready;
   }
@@ -202,6 +215,7 @@ public final class Rooms implements RoomEvents {
         if (slot.admitting == 0 && !slot.view.hasSubscribers()) {
           slot.view.dispose();
           slots.remove(slug, slot);
+          store.unfollow(slug);
         }
       });
     }

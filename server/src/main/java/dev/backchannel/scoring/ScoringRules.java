@@ -5,8 +5,9 @@ package dev.backchannel.scoring;
  *
  * <p>Weights, priors and karma are kept as fixed-point integers of {@link #UNITS} per unit, so the
  * incremental sums of a post are exact: they equal a full recomputation from the stored ratings in
- * any order, and the memory and Redis engines (Lua numbers are doubles, exact to 2^53) agree to
- * the last bit.
+ * any order, and the memory and Redis engines (Lua numbers are doubles, exact to 2^53) compute the
+ * same sums. Both write {@code ln(1 + x)} the same way (Lua has no log1p), so weights and priors
+ * agree too, save a libm difference of one ulp landing exactly on a rounding boundary.
  */
 public record ScoringRules(
     double weightSlope,
@@ -35,13 +36,13 @@ public record ScoringRules(
 
   /** {@code w(k) = clamp(1 + slope·sign(k)·ln(1 + |k|/5), min, max)} in fixed-point units. */
   public long weightUnits(double karma) {
-    double w = clamp(1 + weightSlope * Math.signum(karma) * Math.log1p(Math.abs(karma) / 5), weightMin, weightMax);
+    double w = clamp(1 + weightSlope * Math.signum(karma) * Math.log(1 + Math.abs(karma) / 5), weightMin, weightMax);
     return Math.round(w * UNITS);
   }
 
   /** {@code m0(k) = clamp(slope·sign(k)·ln(1 + |k|/5), -limit, limit)} in fixed-point units. */
   public long priorUnits(double authorKarma) {
-    double m0 = clamp(priorSlope * Math.signum(authorKarma) * Math.log1p(Math.abs(authorKarma) / 5), -priorLimit, priorLimit);
+    double m0 = clamp(priorSlope * Math.signum(authorKarma) * Math.log(1 + Math.abs(authorKarma) / 5), -priorLimit, priorLimit);
     return Math.round(m0 * UNITS);
   }
 

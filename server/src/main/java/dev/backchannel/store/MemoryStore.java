@@ -121,6 +121,15 @@ public final class MemoryStore implements Store {
     return inRoom(slug, MemoryRoom::export);
   }
 
+  /** Every event of this engine reaches the node synchronously already; nothing to subscribe to. */
+  @Override
+  public Future<Void> follow(String slug) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void unfollow(String slug) {}
+
   @Override
   public Future<Void> ping() {
     return Future.succeededFuture();

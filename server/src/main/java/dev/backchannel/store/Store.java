@@ -59,6 +59,15 @@ public interface Store {
   /** Every post, current rating and participant of the room. */
   Future<RoomExport> export(String slug);
 
+  /**
+   * Starts delivering the room's events to the node's {@link RoomEvents} (a node follows the rooms
+   * it has sockets in); events after the room's seq at that moment arrive in order.
+   */
+  Future<Void> follow(String slug);
+
+  /** Stops delivering the room's events to this node. */
+  void unfollow(String slug);
+
   /** Succeeds when the store answers; used by {@code /health}. */
   Future<Void> ping();
 

@@ -2,20 +2,31 @@ package dev.backchannel.store;
 
 import dev.backchannel.config.Config;
 import dev.backchannel.loop.RoomLoops;
+import dev.backchannel.store.redis.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 
 /** The one place a store engine is chosen by name; an unknown name fails start-up. */
 public final class StoreEngines {
 
+  /** Commands not answered within this many seconds answer {@code unavailable}. */
+  private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(3);
+  /** Commands held while Redis is unreachable, before new ones are refused outright. */
+  private static final int REDIS_QUEUE = 10_000;
+
   private StoreEngines() {}
 
-  public static Store create(Config config, RoomLoops loops, RoomEvents events, Clock clock) {
+  public static Future<Store> create(Vertx vertx, Config config, RoomLoops loops, RoomEvents events, Clock clock) {
+    Duration retention = Duration.ofMinutes(config.ackRetentionMinutes());
     return switch (config.store()) {
-      case "memory" -> new MemoryStore(loops, new MemoryStore.Settings(config.scoring(), clock, new Ids(),
-          config.historyLimit(), Duration.ofMinutes(config.ackRetentionMinutes())), events);
-      default -> throw new IllegalArgumentException("Unknown store engine '" + config.store()
-          + "': this build offers memory");
+      case "memory" -> Future.succeededFuture(new MemoryStore(loops, new MemoryStore.Settings(config.scoring(), clock,
+          new Ids(), config.historyLimit(), retention), events));
+      case "redis" -> RedisStore.connect(vertx, loops, new RedisStore.Settings(config.scoring(), clock, new Ids(),
+          config.historyLimit(), retention, config.redisUri(), REDIS_TIMEOUT, REDIS_QUEUE), events).map(s -> s);
+      default -> Future.failedFuture(new IllegalArgumentException("Unknown store engine '" + config.store()
+          + "': use memory or redis"));
     };
   }
 }

@@ -986,6 +986,7 @@ public abstract class StoreConformance {
     Store small = engine(limit);
     String slug = freshSlug();
     await(small.createRoom(roomSpec(slug)));
+    await(small.follow(slug));
     String ada = await(small.join(slug, "Ada")).id();
     int changes = 5 * limit + 5;
     for (int i = 0; i < changes; i++) {
@@ -1277,9 +1278,11 @@ public abstract class StoreConformance {
     return await(store.load(slug)).seq();
   }
 
+  /** A new room that this node follows, as a node with sockets in it would. */
   private String room() {
     String slug = freshSlug();
     await(store.createRoom(roomSpec(slug)));
+    await(store.follow(slug));
     return slug;
   }
 

@@ -1,0 +1,314 @@
+package dev.backchannel.store.redis;
+
+import dev.backchannel.loop.RoomLoops;
+import dev.backchannel.model.ErrorCode;
+import dev.backchannel.model.Failure;
+import dev.backchannel.model.Mark;
+import dev.backchannel.model.Post;
+import dev.backchannel.scoring.ScoringRules;
+import dev.backchannel.store.History;
+import dev.backchannel.store.Ids;
+import dev.backchannel.store.NewRoom;
+import dev.backchannel.store.Participant;
+import dev.backchannel.store.PostOrder;
+import dev.backchannel.store.RoomEvent;
+import dev.backchannel.store.RoomEvents;
+import dev.backchannel.store.RoomExport;
+import dev.backchannel.store.RoomState;
+import dev.backchannel.store.RoomInfo;
+import dev.backchannel.store.Store;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * The durable, many-node engine. Every mutation is one Lua script (seq, event, sums, karma and
+ * orderings in one atomic step); the room's capped stream is the record, pub/sub only wakes nodes,
+ * and {@link RoomFeeds} turns the stream into the node's room events. Lettuce's async API only:
+ * results come back on the caller's Vert.x context, never on Lettuce's threads.
+ */
+public final class RedisStore implements Store {
+
+  /** What the Redis engine is configured with. */
+  public record Settings(ScoringRules rules, Clock clock, Ids ids, int historyLimit, Duration ackRetention,
+      String uri, Duration commandTimeout, int requestQueueSize) {}
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisAsyncCommands<String, String> redis;
+  private final RedisScripts scripts;
+  private final RoomFeeds feeds;
+
+  private RedisStore(Vertx vertx, Settings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
+      RedisScripts scripts, RoomFeeds feeds) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.client = client;
+    this.connection = connection;
+    this.redis = connection.async();
+    this.scripts = scripts;
+    this.feeds = feeds;
+  }
+
+  /** Connects the shared command connection and the pub/sub connection, and loads the scripts. */
+  public static Future<RedisStore> connect(Vertx vertx, RoomLoops loops, Settings settings, RoomEvents events) {
+    RedisURI uri = RedisURI.create(settings.uri());
+    RedisClient client = RedisClient.create(uri);
+    client.setOptions(options(settings));
+    RedisScripts scripts = new RedisScripts(settings.rules());
+    Context caller = vertx.getOrCreateContext();
+    Future<StatefulRedisConnection<String, String>> commands =
+        Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri), caller);
+    Future<StatefulRedisPubSubConnection<String, String>> pubsub =
+        Future.fromCompletionStage(client.connectPubSubAsync(StringCodec.UTF8, uri), caller);
+    return Future.all(commands, pubsub)
+        .compose(both -> Future.fromCompletionStage(scripts.load(commands.result().async()), caller)
+            .map(v -> new RedisStore(vertx, settings, client, commands.result(), scripts,
+                new RoomFeeds(vertx, loops, events, commands.result().async(), pubsub.result(), scripts))))
+        .recover(e -> {
+          client.shutdownAsync();
+          return Future.failedFuture(new IllegalStateException("cannot reach Redis at " + safe(uri) + ": " + e.getMessage(), e));
+        });
+  }
+
+  /**
+   * Commands queue while disconnected up to a bound and time out after a few seconds (then they
+   * answer {@code unavailable}); TCP keepalive and user timeout find a half-open connection.
+   */
+  private static ClientOptions options(Settings s) {
+    SocketOptions.Builder socket = SocketOptions.builder()
+        .connectTimeout(s.commandTimeout())
+        .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+            .idle(Duration.ofSeconds(5)).interval(Duration.ofSeconds(2)).count(3).build());
+    if (EpollProvider.isAvailable()) { // TCP_USER_TIMEOUT needs the native transport (Linux)
+      socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable()
+          .tcpUserTimeout(Duration.ofSeconds(10)).build());
+    }
+    return ClientOptions.builder()
+        .autoReconnect(true)
+        .requestQueueSize(s.requestQueueSize())
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(s.commandTimeout()))
+        .socketOptions(socket.build())
+        .build();
+  }
+
+  static String prefix(String slug) {
+    return "bc:{" + slug + "}";
+  }
+
+  @Override
+  public Future<RoomInfo> createRoom(NewRoom room) {
+    return run(room.slug(), Script.CREATE_ROOM, r -> (Object) r,
+        room.hashtag(), room.title(), settings.clock().instant().toString(),
+        Base64.getEncoder().encodeToString(room.speakerKeyHash()),
+        Base64.getEncoder().encodeToString(room.moderatorKeyHash()), Integer.toString(settings.historyLimit()))
+        .compose(ok -> room(room.slug()));
+  }
+
+  @Override
+  public Future<RoomInfo> room(String slug) {
+    return run(slug, Script.ROOM, (List<Object> flat) -> RedisRecords.room(slug, RedisRecords.hash(flat)));
+  }
+
+  @Override
+  public Future<Participant> join(String slug, String nick) {
+    String id = settings.ids().participant();
+    return run(slug, Script.JOIN, r -> new Participant(id, nick, 0.0, false), id, nick == null ? "" : nick);
+  }
+
+  @Override
+  public Future<Participant> participant(String slug, String participantId) {
+    return run(slug, Script.PARTICIPANT, (List<Object> flat) -> {
+      Map<String, String> h = RedisRecords.hash(flat);
+      return RedisRecords.participant(participantId, h, settings.rules().karma(Long.parseLong(h.get("k"))));
+    }, participantId);
+  }
+
+  @Override
+  public Future<Post> answered(String slug, String participantId, String cid) {
+    return run(slug, Script.ANSWERED, (String json) -> json == null ? null : RedisRecords.post(json), participantId, cid);
+  }
+
+  @Override
+  public Future<Post> post(String slug, String participantId, String cid, String text, String replyTo) {
+    return changing(slug, Script.POST, participantId, cid, text, replyTo == null ? "" : replyTo,
+        settings.clock().instant().toString(), ttl());
+  }
+
+  @Override
+  public Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value) {
+    return changing(slug, Script.RATE, participantId, cid, postId, value == null ? "" : value.toString(),
+        Long.toString(settings.clock().millis()), ttl());
+  }
+
+  @Override
+  public Future<Post> mark(String slug, String postId, Mark mark) {
+    return changing(slug, Script.MARK, postId, mark.wire());
+  }
+
+  @Override
+  public Future<Void> ban(String slug, String participantId) {
+    return run(slug, Script.BAN, (String event) -> {
+      feeds.offer(slug, event);
+      return (Void) null;
+    }, participantId);
+  }
+
+  @Override
+  public Future<Void> close(String slug) {
+    return run(slug, Script.CLOSE, (String event) -> {
+      feeds.offer(slug, event);
+      return (Void) null;
+    });
+  }
+
+  @Override
+  public Future<RoomState> load(String slug) {
+    return run(slug, Script.LOAD, (List<Object> out) -> {
+      RoomInfo room = RedisRecords.room(slug, RedisRecords.hash((List<?>) out.get(0)));
+      List<Post> posts = new ArrayList<>(out.size() - 2);
+      for (int i = 2; i < out.size(); i++) {
+        posts.add(RedisRecords.post((String) out.get(i)));
+      }
+      return new RoomState(room, Long.parseLong(String.valueOf(out.get(1))), posts);
+    });
+  }
+
+  @Override
+  public Future<History> history(String slug, long since) {
+    return run(slug, Script.HISTORY, (List<Object> out) -> {
+      boolean resumed = ((Number) out.get(0)).longValue() == 1;
+      long seq = ((Number) out.get(1)).longValue();
+      List<RoomEvent> events = new ArrayList<>(out.size() - 2);
+      for (int i = 2; i < out.size(); i++) {
+        events.add(RedisRecords.event(slug, (String) out.get(i)));
+      }
+      return new History(resumed, seq, events);
+    }, Long.toString(since));
+  }
+
+  @Override
+  public Future<Map<String, Integer>> ratingsOf(String slug, String participantId) {
+    return run(slug, Script.RATINGS_OF, (List<Object> flat) -> {
+      Map<String, Integer> out = new HashMap<>();
+      RedisRecords.hash(flat).forEach((post, raw) -> out.put(post, Integer.parseInt(raw.substring(0, raw.indexOf(':')))));
+      return out;
+    }, participantId);
+  }
+
+  @Override
+  public Future<List<Post>> list(String slug, PostOrder order, int limit) {
+    return run(slug, Script.LIST, (List<Object> out) -> out.stream().map(o -> RedisRecords.post((String) o)).toList(),
+        order.name().toLowerCase(Locale.ROOT), Integer.toString(limit));
+  }
+
+  @Override
+  public Future<RoomExport> export(String slug) {
+    return run(slug, Script.EXPORT, (List<Object> out) -> {
+      RoomInfo room = RedisRecords.room(slug, RedisRecords.hash((List<?>) out.get(0)));
+      List<Post> posts = ((List<?>) out.get(1)).stream().map(o -> RedisRecords.post((String) o)).toList();
+      List<RoomExport.ExportedRating> ratings = ((List<?>) out.get(2)).stream().map(o -> {
+        String[] f = ((String) o).split(":");
+        return new RoomExport.ExportedRating(f[0], f[1], Integer.parseInt(f[2]),
+            (double) Long.parseLong(f[3]) / ScoringRules.UNITS, Instant.ofEpochMilli(Long.parseLong(f[4])));
+      }).toList();
+      List<Participant> people = ((List<?>) out.get(3)).stream().map(o -> RedisRecords.participant((String) o)).toList();
+      return new RoomExport(room, posts, ratings, people);
+    });
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return Future.fromCompletionStage(redis.ping(), vertx.getOrCreateContext()).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> follow(String slug) {
+    return feeds.follow(slug);
+  }
+
+  @Override
+  public void unfollow(String slug) {
+    feeds.unfollow(slug);
+  }
+
+  @Override
+  public Future<Void> close() {
+    feeds.close();
+    return Future.fromCompletionStage(client.shutdownAsync(), vertx.getOrCreateContext()).mapEmpty();
+  }
+
+  private String ttl() {
+    return Long.toString(settings.ackRetention().toSeconds());
+  }
+
+  /** A command that may change the room: its answer is a post, its event goes to this node's feed at once. */
+  private Future<Post> changing(String slug, Script script, String... args) {
+    return run(slug, script, (List<Object> out) -> {
+      if (out.get(1) != null) {
+        feeds.offer(slug, (String) out.get(1));
+      }
+      return RedisRecords.post((String) out.get(0));
+    }, args);
+  }
+
+  /**
+   * Runs a script for a room and maps its answer on the caller's context. Script errors carry a
+   * protocol code as their first word; anything else (timeouts, lost connections) is {@code unavailable}.
+   */
+  private <R, T> Future<T> run(String slug, Script script, Function<R, T> map, String... args) {
+    Context caller = Vertx.currentContext();
+    CompletionStage<R> stage = scripts.run(redis, script, prefix(slug), args);
+    Future<R> answer = caller == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, caller);
+    return answer.recover(e -> Future.failedFuture(translate(e))).map(map::apply);
+  }
+
+  private static Throwable translate(Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof RedisCommandExecutionException ex && ex.getMessage() != null) {
+      String message = ex.getMessage();
+      int space = message.indexOf(' ');
+      String word = space < 0 ? message : message.substring(0, space);
+      for (ErrorCode code : ErrorCode.values()) {
+        if (code.wire().equals(word)) {
+          return code.failure(space < 0 ? word : message.substring(space + 1));
+        }
+      }
+    }
+    return e instanceof Failure ? e : ErrorCode.UNAVAILABLE.failure("the store is unavailable; try again");
+  }
+
+  /** The URI without its password, for messages. */
+  private static String safe(RedisURI uri) {
+    return uri.getHost() + ":" + uri.getPort();
+  }
+}

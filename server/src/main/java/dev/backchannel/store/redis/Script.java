@@ -1,0 +1,31 @@
+package dev.backchannel.store.redis;
+
+import io.lettuce.core.ScriptOutputType;
+
+/** The Lua scripts of the Redis engine, one file each under {@code dev/backchannel/redis/}, with what they return. */
+enum Script {
+  CREATE_ROOM("create_room", ScriptOutputType.STATUS),
+  ROOM("room", ScriptOutputType.MULTI),
+  JOIN("join", ScriptOutputType.STATUS),
+  PARTICIPANT("participant", ScriptOutputType.MULTI),
+  ANSWERED("answered", ScriptOutputType.VALUE),
+  POST("post", ScriptOutputType.MULTI),
+  RATE("rate", ScriptOutputType.MULTI),
+  MARK("mark", ScriptOutputType.MULTI),
+  BAN("ban", ScriptOutputType.VALUE),
+  CLOSE("close", ScriptOutputType.VALUE),
+  LOAD("load", ScriptOutputType.MULTI),
+  HISTORY("history", ScriptOutputType.MULTI),
+  RATINGS_OF("ratings_of", ScriptOutputType.MULTI),
+  LIST("list", ScriptOutputType.MULTI),
+  EXPORT("export", ScriptOutputType.MULTI),
+  SEQ("seq", ScriptOutputType.INTEGER);
+
+  final String file;
+  final ScriptOutputType output;
+
+  Script(String file, ScriptOutputType output) {
+    this.file = file;
+    this.output = output;
+  }
+}
