@@ -46,7 +46,6 @@ public final class Backchannel {
   public static Future<Backchannel> start(Vertx vertx, Config config) {
     boolean generated = config.organizerKey() == null;
     String organizerKey = generated ? Secrets.newKey() : config.organizerKey();
-    String secret = config.tokenSecret() != null ? config.tokenSecret() : Secrets.newKey();
     Clock clock = Clock.systemUTC();
     Codec codec = new Codec();
     ViewSettings view = new ViewSettings(config.broadcastIntervalMs(), config.dashboardIntervalMs(),
@@ -55,10 +54,20 @@ public final class Backchannel {
     return RoomLoops.start(vertx, config.loopCount()).compose(loops -> {
       Rooms rooms = new Rooms(vertx, loops, codec, clock, view);
       return StoreEngines.create(vertx, config, loops, rooms, clock)
-          .compose(store -> serve(vertx, config, loops, rooms, store, codec, organizerKey, generated, secret)
+          .compose(store -> sharedSecret(store, config)
+              .compose(secret -> serve(vertx, config, loops, rooms, store, codec, organizerKey, generated, secret))
               .recover(e -> store.close().transform(v -> Future.failedFuture(e))))
           .recover(e -> loops.stop().transform(v -> Future.failedFuture(e)));
     });
+  }
+
+  /**
+   * The configured token secret, or else one shared through the store, so that a token issued by
+   * one node is valid on every other (and, with Redis, after restarts).
+   */
+  private static Future<String> sharedSecret(Store store, Config config) {
+    return config.tokenSecret() != null ? Future.succeededFuture(config.tokenSecret())
+        : store.tokenSecret(Secrets.newKey());
   }
 
   private static Future<Backchannel> serve(Vertx vertx, Config config, RoomLoops loops, Rooms rooms, Store store,

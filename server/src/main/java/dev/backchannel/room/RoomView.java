@@ -49,6 +49,12 @@ final class RoomView {
   private final Codec codec;
   private final Clock clock;
   private final ViewSettings settings;
+  private final Presence presence;
+
+  /** Where the view reports participants coming online here and leaving (for a count across nodes). */
+  interface Presence {
+    void changed(String participantId, boolean online);
+  }
 
   private RoomInfo room;
   private long seq;
@@ -71,6 +77,9 @@ final class RoomView {
   /** Sockets let in since the last flush, with the seq their welcome showed. */
   private Map<Subscriber, Long> admittedSinceFlush = new HashMap<>();
   private boolean presenceChanged;
+  /** The store's count across nodes and this node's own count when it was read. */
+  private int onlineEverywhere;
+  private int localWhenCounted;
   private int presenceSent = -1;
   private long flushTimer = -1;
   private long lastFlushMillis;
@@ -81,8 +90,10 @@ final class RoomView {
   private Frames.Pulse pulseSent;
   private long dashboardTimer = -1;
 
-  RoomView(String slug, Vertx vertx, Codec codec, Clock clock, ViewSettings settings, RoomState state) {
+  RoomView(String slug, Vertx vertx, Codec codec, Clock clock, ViewSettings settings, RoomState state,
+      Presence presence) {
     this.slug = slug;
+    this.presence = presence;
     this.vertx = vertx;
     this.codec = codec;
     this.clock = clock;
@@ -193,6 +204,7 @@ final class RoomView {
       own.remove(s);
       if (own.isEmpty()) {
         byParticipant.remove(s.participantId());
+        presence.changed(s.participantId(), false);
         presenceChanged();
       }
     }
@@ -229,8 +241,26 @@ final class RoomView {
   /** A participant's allowances; kept as long as the view, so reconnecting does not refill them. */
   private record ParticipantLimits(TokenBucket posts, TokenBucket ratings) {}
 
+  /**
+   * Participants online on any node: the store's last count, adjusted at once for what changed
+   * here since (for a single node the two counts are the same and this is exact).
+   */
   int online() {
+    return onlineEverywhere + byParticipant.size() - localWhenCounted;
+  }
+
+  int localOnline() {
     return byParticipant.size();
+  }
+
+  /** The store's count across nodes, read when this node had {@code local} participants online. */
+  void counted(int everywhere, int local) {
+    int before = online();
+    onlineEverywhere = everywhere;
+    localWhenCounted = local;
+    if (online() != before) {
+      presenceChanged();
+    }
   }
 
   Frames.Room wireRoom() {
@@ -261,6 +291,7 @@ final class RoomView {
       ArrayDeque<Subscriber> own = byParticipant.computeIfAbsent(s.participantId(), id -> new ArrayDeque<>());
       own.addLast(s);
       if (own.size() == 1) {
+        presence.changed(s.participantId(), true);
         presenceChanged();
       }
       if (own.size() > settings.socketsPerParticipant()) {

@@ -28,6 +28,8 @@ public final class Rooms implements RoomEvents {
 
   /** How long a view with no socket is kept, so a room of reconnecting phones is not reloaded. */
   private static final long IDLE_VIEW_MILLIS = 30_000;
+  /** How often the presence count across nodes is read for each room with sockets here. */
+  private static final long PRESENCE_MILLIS = 1_000;
   /** Events held for a view that is still loading; past this it reloads instead. */
   private static final int MAX_EARLY_EVENTS = 10_000;
 
@@ -39,6 +41,7 @@ public final class Rooms implements RoomEvents {
     boolean reloading;
     int admitting;
     long idleTimer = -1;
+    long presenceTimer = -1;
   }
 
   private final Vertx vertx;
@@ -192,7 +195,12 @@ public final class Rooms implements RoomEvents {
     if (slot.ready == null) {
       // Follow first, then load: every event after the loaded seq is then sure to arrive.
       slot.ready = store.follow(slug).compose(v -> store.load(slug)).map(state -> {
-        RoomView view = new RoomView(slug, vertx, codec, clock, settings, state);
+        RoomView view = new RoomView(slug, vertx, codec, clock, settings, state,
+            (participant, online) -> store.present(slug, participant, online));
+        slot.presenceTimer = vertx.setPeriodic(PRESENCE_MILLIS, id -> {
+          int local = view.localOnline();
+          store.online(slug, local).onSuccess(everywhere -> view.counted(everywhere, local));
+        });
         List<RoomEvent> early = slot.early;
         slot.early = new ArrayList<>();
         slot.view = view;
@@ -214,6 +222,7 @@ public final class Rooms implements RoomEvents {
         slot.idleTimer = -1;
         if (slot.admitting == 0 && !slot.view.hasSubscribers()) {
           slot.view.dispose();
+          vertx.cancelTimer(slot.presenceTimer);
           slots.remove(slug, slot);
           store.unfollow(slug);
         }

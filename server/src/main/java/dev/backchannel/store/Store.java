@@ -68,6 +68,18 @@ public interface Store {
   /** Stops delivering the room's events to this node. */
   void unfollow(String slug);
 
+  /** Records that a participant now has (or no longer has) a socket of the room on this node. */
+  void present(String slug, String participantId, boolean online);
+
+  /**
+   * Distinct participants with an open socket in the room on any node; {@code local} is this
+   * node's own count (all there is for a single-node engine).
+   */
+  Future<Integer> online(String slug, int local);
+
+  /** The secret every node signs participant tokens with: the first one proposed wins. */
+  Future<String> tokenSecret(String proposed);
+
   /** Succeeds when the store answers; used by {@code /health}. */
   Future<Void> ping();
 

@@ -63,6 +63,8 @@ public final class RedisStore implements Store {
   private final RedisAsyncCommands<String, String> redis;
   private final RedisScripts scripts;
   private final RoomFeeds feeds;
+  /** This node's name in the rooms' presence sets. */
+  private final String node;
 
   private RedisStore(Vertx vertx, Settings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
       RedisScripts scripts, RoomFeeds feeds) {
@@ -73,6 +75,7 @@ public final class RedisStore implements Store {
     this.redis = connection.async();
     this.scripts = scripts;
     this.feeds = feeds;
+    this.node = settings.ids().participant();
   }
 
   /** Connects the shared command connection and the pub/sub connection, and loads the scripts. */
@@ -117,6 +120,9 @@ public final class RedisStore implements Store {
         .socketOptions(socket.build())
         .build();
   }
+
+  /** Seconds a node's presence set outlives its last refresh (refreshed every second or so). */
+  private static final String PRESENCE_TTL = "15";
 
   static String prefix(String slug) {
     return "bc:{" + slug + "}";
@@ -244,8 +250,23 @@ public final class RedisStore implements Store {
   }
 
   @Override
+  public void present(String slug, String participantId, boolean online) {
+    scripts.run(redis, Script.PRESENT, prefix(slug), node, participantId, online ? "1" : "0", PRESENCE_TTL);
+  }
+
+  @Override
+  public Future<Integer> online(String slug, int local) {
+    return run(slug, Script.ONLINE, (Long count) -> count.intValue(), node, PRESENCE_TTL);
+  }
+
+  @Override
+  public Future<String> tokenSecret(String proposed) {
+    return onCaller(scripts.run(redis, Script.SECRET, "bc:{secret}", proposed));
+  }
+
+  @Override
   public Future<Void> ping() {
-    return Future.fromCompletionStage(redis.ping(), vertx.getOrCreateContext()).mapEmpty();
+    return onCaller(redis.ping()).mapEmpty();
   }
 
   @Override
@@ -283,10 +304,13 @@ public final class RedisStore implements Store {
    * protocol code as their first word; anything else (timeouts, lost connections) is {@code unavailable}.
    */
   private <R, T> Future<T> run(String slug, Script script, Function<R, T> map, String... args) {
-    Context caller = Vertx.currentContext();
-    CompletionStage<R> stage = scripts.run(redis, script, prefix(slug), args);
-    Future<R> answer = caller == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, caller);
+    Future<R> answer = onCaller(scripts.run(redis, script, prefix(slug), args));
     return answer.recover(e -> Future.failedFuture(translate(e))).map(map::apply);
+  }
+
+  private static <T> Future<T> onCaller(CompletionStage<T> stage) {
+    Context caller = Vertx.currentContext();
+    return caller == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, caller);
   }
 
   private static Throwable translate(Throwable error) {

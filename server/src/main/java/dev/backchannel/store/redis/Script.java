@@ -19,7 +19,10 @@ enum Script {
   RATINGS_OF("ratings_of", ScriptOutputType.MULTI),
   LIST("list", ScriptOutputType.MULTI),
   EXPORT("export", ScriptOutputType.MULTI),
-  SEQ("seq", ScriptOutputType.INTEGER);
+  SEQ("seq", ScriptOutputType.INTEGER),
+  PRESENT("present", ScriptOutputType.STATUS),
+  ONLINE("online", ScriptOutputType.INTEGER),
+  SECRET("secret", ScriptOutputType.VALUE);
 
   final String file;
   final ScriptOutputType output;
