@@ -264,8 +264,12 @@ public final class RedisStore implements Store {
     return onCaller(scripts.run(redis, Script.SECRET, "bc:{secret}", proposed));
   }
 
+  /** Fails at once while disconnected (a queued PING would only answer after the reconnect). */
   @Override
   public Future<Void> ping() {
+    if (!connection.isOpen()) {
+      return Future.failedFuture(ErrorCode.UNAVAILABLE.failure("Redis is not connected"));
+    }
     return onCaller(redis.ping()).mapEmpty();
   }
 
