@@ -185,7 +185,7 @@ local function publish(event)
   event.seq = seq
   local json = cjson.encode(event)
   local limit = redis.call('HGET', ROOM, 'hist')
-  redis.call('XADD', EVENTS, 'MAXLEN', '~', limit, seq .. '-1', 'e', json)
+  redis.call('XADD', EVENTS, 'MAXLEN', limit, seq .. '-1', 'e', json)
   redis.call('PUBLISH', WAKE, seq)
   return json
 end

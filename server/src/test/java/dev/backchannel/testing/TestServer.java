@@ -23,6 +23,11 @@ import java.util.concurrent.TimeUnit;
 public final class TestServer implements AutoCloseable {
 
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * Set to {@code redis} (the build's second test run does) to run the same end-to-end tests on
+   * the Redis store, against one redis-server of the test JVM's own.
+   */
+  public static final String STORE_PROPERTY = "backchannel.test.store";
 
   private final Vertx vertx;
   private final Backchannel app;
@@ -37,6 +42,9 @@ public final class TestServer implements AutoCloseable {
   /** Starts a server on port 0 with the given flags (e.g. {@code "--broadcast-interval-ms=50"}). */
   public static TestServer start(Vertx vertx, String... flags) {
     List<String> all = new ArrayList<>(List.of("--port=0", "--host=127.0.0.1", "--organizer-key=test-organizer-key-0123"));
+    if ("redis".equals(System.getProperty(STORE_PROPERTY))) {
+      all.addAll(List.of("--store=redis", "--redis-uri=" + SharedRedis.uri()));
+    }
     all.addAll(List.of(flags));
     Config config = new ConfigLoader().load(all, Map.of());
     return new TestServer(vertx, await(Backchannel.start(vertx, config)));
@@ -113,6 +121,21 @@ public final class TestServer implements AutoCloseable {
       return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("did not complete: " + e, e);
+    }
+  }
+
+  /** One redis-server for the whole test JVM, started on first use and killed when the JVM exits. */
+  private static final class SharedRedis {
+    private static final RedisServer SERVER = start();
+
+    private static RedisServer start() {
+      RedisServer server = RedisServer.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      return server;
+    }
+
+    static String uri() {
+      return SERVER.uri();
     }
   }
 
