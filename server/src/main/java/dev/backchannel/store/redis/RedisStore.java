@@ -18,6 +18,7 @@ import dev.backchannel.store.RoomState;
 import dev.backchannel.store.RoomInfo;
 import dev.backchannel.store.Store;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
@@ -114,6 +115,7 @@ public final class RedisStore implements Store {
     }
     return ClientOptions.builder()
         .autoReconnect(true)
+        .maintNotificationsConfig(MaintNotificationsConfig.disabled()) // a managed-cloud feature; plain Redis only logs it away
         .requestQueueSize(s.requestQueueSize())
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(s.commandTimeout()))
