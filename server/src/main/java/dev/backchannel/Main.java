@@ -3,7 +3,13 @@ package dev.backchannel;
 import dev.backchannel.config.Config;
 import dev.backchannel.config.ConfigLoader;
 import dev.backchannel.gateway.Backchannel;
+import dev.backchannel.metrics.ServerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +28,13 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    Backchannel.start(vertx, config)
+    // One registry for Vert.x's own meters (HTTP, event loops, JVM) and the server's: /metrics shows both.
+    ServerMetrics metrics = new ServerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
+    Backchannel.start(vertx, config, metrics)
         .onSuccess(app -> {
           System.out.println(banner(config, app));
           Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, app), "backchannel-shutdown"));

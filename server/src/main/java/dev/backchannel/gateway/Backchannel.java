@@ -2,6 +2,9 @@ package dev.backchannel.gateway;
 
 import dev.backchannel.config.Config;
 import dev.backchannel.loop.RoomLoops;
+import dev.backchannel.metrics.ServerMetrics;
+import dev.backchannel.metrics.TimedStore;
+import dev.backchannel.model.Role;
 import dev.backchannel.room.Rooms;
 import dev.backchannel.room.ViewSettings;
 import dev.backchannel.store.Store;
@@ -44,6 +47,11 @@ public final class Backchannel {
   }
 
   public static Future<Backchannel> start(Vertx vertx, Config config) {
+    return start(vertx, config, ServerMetrics.standalone());
+  }
+
+  /** Starts with the given meters (Main shares them with Vert.x's own metrics). */
+  public static Future<Backchannel> start(Vertx vertx, Config config, ServerMetrics metrics) {
     boolean generated = config.organizerKey() == null;
     String organizerKey = generated ? Secrets.newKey() : config.organizerKey();
     Clock clock = Clock.systemUTC();
@@ -52,10 +60,12 @@ public final class Backchannel {
         config.socketsPerParticipant(), config.snapshotLimit(), config.scoring().divergentMinRatings(),
         config.postsPerWindow(), config.postWindowSeconds(), config.ratingsPerSecond(), config.ratingBurst());
     return RoomLoops.start(vertx, config.loopCount()).compose(loops -> {
-      Rooms rooms = new Rooms(vertx, loops, codec, clock, view);
+      Rooms rooms = new Rooms(vertx, loops, codec, clock, view, metrics);
       return StoreEngines.create(vertx, config, loops, rooms, clock)
+          .map(engine -> (Store) new TimedStore(engine, metrics))
           .compose(store -> sharedSecret(store, config)
-              .compose(secret -> serve(vertx, config, loops, rooms, store, codec, organizerKey, generated, secret))
+              .compose(secret -> serve(vertx, config, loops, rooms, store, codec, organizerKey, generated, secret,
+                  metrics))
               .recover(e -> store.close().transform(v -> Future.failedFuture(e))))
           .recover(e -> loops.stop().transform(v -> Future.failedFuture(e)));
     });
@@ -71,11 +81,17 @@ public final class Backchannel {
   }
 
   private static Future<Backchannel> serve(Vertx vertx, Config config, RoomLoops loops, Rooms rooms, Store store,
-      Codec codec, String organizerKey, boolean generated, String secret) {
+      Codec codec, String organizerKey, boolean generated, String secret, ServerMetrics metrics) {
     rooms.use(store);
     Gateway gateway = new Gateway(config, codec, new CommandDecoder(codec), new Tokens(secret),
         Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()),
-        ConcurrentHashMap.newKeySet());
+        ConcurrentHashMap.newKeySet(), metrics);
+    for (Role role : Role.values()) {
+      metrics.gauge("backchannel.sockets", "Open sockets by role", () -> countSockets(gateway, role),
+          "role", role.wire());
+    }
+    metrics.gauge("backchannel.sockets", "Open sockets by role", () -> countSockets(gateway, null), "role", "pending");
+    metrics.gauge("backchannel.rooms", "Rooms with sockets on this node", rooms::count);
     // Port 0 means "any free port". Vert.x shares a random port between the instances that ask
     // for the same negative number, so each server started in this JVM gets its own.
     int listen = config.port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : config.port();
@@ -86,6 +102,11 @@ public final class Backchannel {
       return g;
     }, new DeploymentOptions().setInstances(config.gatewayCount()))
         .map(id -> new Backchannel(vertx, loops, gateway, instances.get(0).actualPort(), organizerKey, generated, id));
+  }
+
+  /** Sockets with this role now (null: still before their welcome). */
+  private static long countSockets(Gateway gateway, Role role) {
+    return gateway.sessions().stream().filter(s -> s.role() == role).count();
   }
 
   public int port() {

@@ -1,6 +1,7 @@
 package dev.backchannel.gateway;
 
 import dev.backchannel.config.Config;
+import dev.backchannel.metrics.ServerMetrics;
 import dev.backchannel.room.Rooms;
 import dev.backchannel.store.Store;
 import dev.backchannel.wire.Codec;
@@ -20,4 +21,5 @@ record Gateway(
     Store store,
     Rooms rooms,
     JoinLimiter joins,
-    Set<SocketSession> sessions) {}
+    Set<SocketSession> sessions,
+    ServerMetrics metrics) {}

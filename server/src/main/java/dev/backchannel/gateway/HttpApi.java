@@ -44,7 +44,12 @@ final class HttpApi {
     router.get("/api/rooms/:slug/posts").handler(this::posts);
     router.post("/api/rooms/:slug/close").handler(this::close);
     router.get("/api/rooms/:slug/export").handler(this::export);
-    router.get("/health").handler(this::health);
+    router.get("/health").handler(this::ready);
+    router.get("/health/ready").handler(this::ready);
+    router.get("/health/live").handler(ctx -> json(ctx, 200, "{\"status\":\"ok\"}"));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(gateway.metrics().scrape()));
     for (String path : List.of("/api/rooms", "/api/rooms/:slug", "/api/rooms/:slug/participants",
         "/api/rooms/:slug/posts", "/api/rooms/:slug/close", "/api/rooms/:slug/export")) {
       router.route(path).handler(ctx -> fail(ctx, 405, ErrorCode.INVALID.failure("method not allowed here")));
@@ -152,11 +157,14 @@ final class HttpApi {
             .toList()))));
   }
 
-  private void health(RoutingContext ctx) {
-    gateway.store().ping().onComplete(ping -> ctx.response()
-        .setStatusCode(ping.succeeded() ? 200 : 503)
-        .putHeader("Content-Type", "application/json")
-        .end(ping.succeeded() ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}"));
+  /** Ready: the store answers. (Live, by contrast, only says the event loop runs.) */
+  private void ready(RoutingContext ctx) {
+    gateway.store().ping().onComplete(ping -> json(ctx, ping.succeeded() ? 200 : 503,
+        ping.succeeded() ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}"));
+  }
+
+  private static void json(RoutingContext ctx, int status, String body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
   }
 
   /** Passes when the request carries the room's moderator key; a speaker key is {@code forbidden}. */
@@ -221,6 +229,7 @@ final class HttpApi {
     if (ctx.response().ended()) {
       return;
     }
+    gateway.metrics().error(f.code());
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json")
         .end(gateway.codec().errorBody(f));

@@ -177,15 +177,15 @@ final class SocketSession implements Subscriber {
       throw ErrorCode.INVALID.failure("send hello first");
     }
     if (command instanceof Command.NewPost p) {
-      answer(p.cid(), requireParticipant()
+      answer("post", p.cid(), requireParticipant()
           .compose(id -> gateway.rooms().post(slug, id, p.cid(), p.text(), p.replyTo())));
     } else if (command instanceof Command.Rate r) {
-      answer(r.cid(), requireParticipant()
+      answer("rate", r.cid(), requireParticipant()
           .compose(id -> gateway.rooms().rate(slug, id, r.cid(), r.post(), r.value())));
     } else if (command instanceof Command.SetMark m) {
-      answer(m.cid(), requireStaff().compose(v -> gateway.rooms().mark(slug, role, m.post(), m.status())));
+      answer("mark", m.cid(), requireStaff().compose(v -> gateway.rooms().mark(slug, role, m.post(), m.status())));
     } else if (command instanceof Command.Ban b) {
-      answer(b.cid(), requireModerator().compose(v -> gateway.store().ban(slug, b.participant())).map(v -> (Post) null));
+      answer("ban", b.cid(), requireModerator().compose(v -> gateway.store().ban(slug, b.participant())).map(v -> (Post) null));
     } else {
       throw ErrorCode.INVALID.failure("already joined");
     }
@@ -275,12 +275,15 @@ final class SocketSession implements Subscriber {
         : Future.failedFuture(ErrorCode.FORBIDDEN.failure("only moderators ban"));
   }
 
-  private void answer(String cid, Future<Post> result) {
+  private void answer(String type, String cid, Future<Post> result) {
     result.onComplete(done -> {
       if (done.succeeded()) {
+        gateway.metrics().command(type, "ack");
         reply(new Frames.Ack(cid, done.result()));
       } else {
-        refuse(cid, done.cause() instanceof Failure f ? f : ErrorCode.UNAVAILABLE.failure("the store did not answer"));
+        Failure f = done.cause() instanceof Failure failure ? failure : ErrorCode.UNAVAILABLE.failure("the store did not answer");
+        gateway.metrics().command(type, f.code().wire());
+        refuse(cid, f);
       }
     });
   }
@@ -291,6 +294,7 @@ final class SocketSession implements Subscriber {
 
   /** Sends an error; too many of them from one socket within the window close it with 1008. */
   private void refuse(String cid, Failure f) {
+    gateway.metrics().error(f.code());
     reply(new Frames.Error(cid, f.code(), f.getMessage()));
     if (f.code() != ErrorCode.UNAVAILABLE && errors.record(System.nanoTime())) {
       close(POLICY, "too many errors");

@@ -1,6 +1,7 @@
 package dev.backchannel.room;
 
 import dev.backchannel.limit.TokenBucket;
+import dev.backchannel.metrics.ServerMetrics;
 import dev.backchannel.model.Post;
 import dev.backchannel.model.PostStatus;
 import dev.backchannel.model.RankedPosts;
@@ -50,6 +51,7 @@ final class RoomView {
   private final Clock clock;
   private final ViewSettings settings;
   private final Presence presence;
+  private final ServerMetrics metrics;
 
   /** Where the view reports participants coming online here and leaving (for a count across nodes). */
   interface Presence {
@@ -91,9 +93,10 @@ final class RoomView {
   private long dashboardTimer = -1;
 
   RoomView(String slug, Vertx vertx, Codec codec, Clock clock, ViewSettings settings, RoomState state,
-      Presence presence) {
+      Presence presence, ServerMetrics metrics) {
     this.slug = slug;
     this.presence = presence;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.codec = codec;
     this.clock = clock;
@@ -358,6 +361,7 @@ final class RoomView {
       Map<Subscriber, Long> fresh = admittedSinceFlush;
       fanout(everyone(), s -> fresh.getOrDefault(s, -1L) == seq ? null
           : s.role() == Role.MODERATOR ? full : redacted);
+      metrics.broadcast(batch.size(), subscribers);
     }
     admittedSinceFlush = new HashMap<>();
     if (presenceChanged) {

@@ -1,6 +1,7 @@
 package dev.backchannel.room;
 
 import dev.backchannel.loop.RoomLoops;
+import dev.backchannel.metrics.ServerMetrics;
 import dev.backchannel.model.ErrorCode;
 import dev.backchannel.model.Mark;
 import dev.backchannel.model.Post;
@@ -49,11 +50,13 @@ public final class Rooms implements RoomEvents {
   private final Codec codec;
   private final Clock clock;
   private final ViewSettings settings;
+  private final ServerMetrics metrics;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private Store store;
 
-  public Rooms(Vertx vertx, RoomLoops loops, Codec codec, Clock clock, ViewSettings settings) {
+  public Rooms(Vertx vertx, RoomLoops loops, Codec codec, Clock clock, ViewSettings settings, ServerMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.loops = loops;
     this.codec = codec;
     this.clock = clock;
@@ -137,6 +140,11 @@ public final class Rooms implements RoomEvents {
     });
   }
 
+  /** Rooms with a view on this node. */
+  public int count() {
+    return slots.size();
+  }
+
   /** Distinct participants with an open socket in the room on this node. */
   public Future<Integer> online(String slug) {
     return loops.call(slug, () -> {
@@ -196,7 +204,7 @@ public final class Rooms implements RoomEvents {
       // Follow first, then load: every event after the loaded seq is then sure to arrive.
       slot.ready = store.follow(slug).compose(v -> store.load(slug)).map(state -> {
         RoomView view = new RoomView(slug, vertx, codec, clock, settings, state,
-            (participant, online) -> store.present(slug, participant, online));
+            (participant, online) -> store.present(slug, participant, online), metrics);
         slot.presenceTimer = vertx.setPeriodic(PRESENCE_MILLIS, id -> {
           int local = view.localOnline();
           store.online(slug, local).onSuccess(everywhere -> view.counted(everywhere, local));
