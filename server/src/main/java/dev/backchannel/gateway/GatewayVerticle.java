@@ -15,6 +15,10 @@ import io.vertx.ext.web.handler.StaticHandler;
 public final class GatewayVerticle extends VerticleBase {
 
   private static final int CLOSING_TIMEOUT_SECONDS = 3;
+  private static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+      + "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+  private static final String SAME_ORIGIN_FRAMES = "'self'";
+  private static final String ANY_FRAMES = "*";
 
   private final Gateway gateway;
   private final int port;
@@ -28,14 +32,19 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
     new QrCodes(gateway).mount(router);
     new HttpApi(gateway).mount(router);
     new WebSocketEndpoint(gateway, context).mount(router);
-    router.get("/").handler(ctx -> page(ctx, "index.html"));
-    router.get("/organize").handler(ctx -> page(ctx, "organize.html"));
-    router.get("/r/:slug").handler(ctx -> page(ctx, "room.html"));
-    router.get("/r/:slug/dashboard").handler(ctx -> page(ctx, "dashboard.html"));
-    router.get("/r/:slug/moderate").handler(ctx -> page(ctx, "moderate.html"));
+    router.get("/").handler(ctx -> page(ctx, "index.html", SAME_ORIGIN_FRAMES));
+    router.get("/organize").handler(ctx -> page(ctx, "organize.html", SAME_ORIGIN_FRAMES));
+    router.get("/r/:slug").handler(ctx -> page(ctx, "room.html", SAME_ORIGIN_FRAMES));
+    // The speaker's screen may be embedded anywhere (stream overlays, OBS scenes built from frames).
+    router.get("/r/:slug/dashboard").handler(ctx -> page(ctx, "dashboard.html", ANY_FRAMES));
+    router.get("/r/:slug/moderate").handler(ctx -> page(ctx, "moderate.html", SAME_ORIGIN_FRAMES));
     router.route().handler(StaticHandler.create("webroot"));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(gateway.config().host())
@@ -51,8 +60,16 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private static void page(RoutingContext ctx, String file) {
-    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").sendFile("webroot/" + file)
+  /**
+   * Pages run only the server's own scripts and styles (no inline script, so injected markup can
+   * never run), talk only to their own origin, and are not sniffed as another type.
+   */
+  private static void page(RoutingContext ctx, String file, String frameAncestors) {
+    ctx.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Content-Security-Policy", PAGE_POLICY + "; frame-ancestors " + frameAncestors)
+        .putHeader("Referrer-Policy", "no-referrer")
+        .sendFile("webroot/" + file)
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
             ctx.fail(404, e);

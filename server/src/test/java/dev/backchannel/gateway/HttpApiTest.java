@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.backchannel.testing.TestServer;
 import dev.backchannel.testing.TestServer.Response;
 import dev.backchannel.testing.TestSocket;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -36,7 +32,6 @@ class HttpApiTest {
 
   private Vertx vertx;
   private TestServer server;
-  private Http api;
 
   @BeforeAll
   void startServer() {
@@ -44,14 +39,10 @@ class HttpApiTest {
     // Many posts come from one participant here; the default 3 per 30 s would get in the way.
     server = TestServer.start(vertx, "--posts-per-window=1000", "--joins-per-minute=100000",
         "--broadcast-interval-ms=20", "--dashboard-interval-ms=20");
-    api = new Http(server);
   }
 
   @AfterAll
   void stopServer() {
-    if (api != null) {
-      api.close();
-    }
     if (server != null) {
       server.close();
     }
@@ -99,8 +90,8 @@ class HttpApiTest {
 
   @Test
   void keysDifferBetweenRooms() {
-    JsonObject a = api.createRoom(uniqueTag("keysa"));
-    JsonObject b = api.createRoom(uniqueTag("keysb"));
+    JsonObject a = server.createRoom(uniqueTag("keysa"));
+    JsonObject b = server.createRoom(uniqueTag("keysb"));
     assertThat(a.getString("speakerKey")).isNotEqualTo(b.getString("speakerKey"));
     assertThat(a.getString("moderatorKey")).isNotEqualTo(b.getString("moderatorKey"));
   }
@@ -134,7 +125,7 @@ class HttpApiTest {
     assertError(post("/api/rooms", "wrong-organizer-key-0000", body), 401, "unauthorized");
     assertError(post("/api/rooms", server.organizerKey() + "x", body), 401, "unauthorized");
     // The key must come as a Bearer credential, not bare in the header.
-    assertError(api.request(HttpMethod.POST, "/api/rooms", null, body.encode(),
+    assertError(server.request(HttpMethod.POST, "/api/rooms", null, body.encode(),
         Map.of("Authorization", server.organizerKey())), 401, "unauthorized");
   }
 
@@ -153,7 +144,7 @@ class HttpApiTest {
   @Test
   void malformedJsonIsBadJson() {
     for (String body : List.of("{", "{\"hashtag\":", "not json", "[\"#abc\"]", "\"#abc\"")) {
-      Response r = api.request(HttpMethod.POST, "/api/rooms", server.organizerKey(), body);
+      Response r = server.request(HttpMethod.POST, "/api/rooms", server.organizerKey(), body);
       assertError(r, 400, "bad_json", body);
     }
   }
@@ -200,7 +191,7 @@ class HttpApiTest {
     assertThat(upper.status()).isEqualTo(200);
     assertThat(upper.json().getString("slug")).isEqualTo(slug);
 
-    String token = api.join(slug, "Counter").getString("token");
+    String token = server.join(slug, "Counter").getString("token");
     try (TestSocket s = server.socket()) {
       s.helloToken(slug, token);
       command(s, postFrame("p1", "counted"));
@@ -219,7 +210,7 @@ class HttpApiTest {
 
   @Test
   void joinAnswersTokenAndTrimmedNick() {
-    String slug = api.createRoom(uniqueTag("join")).getString("slug");
+    String slug = server.createRoom(uniqueTag("join")).getString("slug");
     Response r = post("/api/rooms/" + slug + "/participants", null, new JsonObject().put("nick", "  Ada \t "));
 
     assertThat(r.status()).isEqualTo(201);
@@ -238,29 +229,29 @@ class HttpApiTest {
 
   @Test
   void joinsGetDistinctParticipants() {
-    String slug = api.createRoom(uniqueTag("distinct")).getString("slug");
-    JsonObject a = api.join(slug, "Ada");
-    JsonObject b = api.join(slug, "Ada");
+    String slug = server.createRoom(uniqueTag("distinct")).getString("slug");
+    JsonObject a = server.join(slug, "Ada");
+    JsonObject b = server.join(slug, "Ada");
     assertThat(a.getJsonObject("participant").getString("id")).isNotEqualTo(b.getJsonObject("participant").getString("id"));
     assertThat(a.getString("token")).isNotEqualTo(b.getString("token"));
   }
 
   @Test
   void absentOrNullNickJoinsAnonymously() {
-    String slug = api.createRoom(uniqueTag("anon")).getString("slug");
+    String slug = server.createRoom(uniqueTag("anon")).getString("slug");
     for (JsonObject body : List.of(new JsonObject(), new JsonObject().putNull("nick"))) {
       Response r = post("/api/rooms/" + slug + "/participants", null, body);
       assertThat(r.status()).as(body.encode()).isEqualTo(201);
       assertThat(r.json().getJsonObject("participant").getValue("nick")).isNull();
     }
-    Response noBody = api.request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, null);
+    Response noBody = server.request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, null);
     assertThat(noBody.status()).isEqualTo(201);
     assertThat(noBody.json().getJsonObject("participant").getValue("nick")).isNull();
   }
 
   @Test
   void nickLengthIsCountedInCharactersAfterTrimming() {
-    String slug = api.createRoom(uniqueTag("nicklen")).getString("slug");
+    String slug = server.createRoom(uniqueTag("nicklen")).getString("slug");
     String thirtyTwo = "n".repeat(32);
     assertThat(post("/api/rooms/" + slug + "/participants", null, new JsonObject().put("nick", "  " + thirtyTwo + "  "))
         .json().getJsonObject("participant").getString("nick")).isEqualTo(thirtyTwo);
@@ -275,14 +266,14 @@ class HttpApiTest {
 
   @Test
   void badNicksAreInvalid() {
-    String slug = api.createRoom(uniqueTag("badnick")).getString("slug");
+    String slug = server.createRoom(uniqueTag("badnick")).getString("slug");
     List<Object> bad = List.of("", "   ", "\t\n ", "n".repeat(33), "\uD83D\uDE00".repeat(33), 42, false,
         new JsonArray().add("Ada"), new JsonObject().put("nick", "Ada"));
     for (Object nick : bad) {
       assertError(post("/api/rooms/" + slug + "/participants", null, new JsonObject().put("nick", nick)),
           400, "invalid", "nick " + nick);
     }
-    assertError(api.request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, "{nick"),
+    assertError(server.request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, "{nick"),
         400, "bad_json");
   }
 
@@ -295,13 +286,13 @@ class HttpApiTest {
   @Test
   void joinsPerAddressAreRateLimited() {
     Vertx other = Vertx.vertx();
-    try (TestServer limited = TestServer.start(other, "--joins-per-minute=3"); Http http = new Http(limited)) {
-      String slug = http.createRoom("#limited").getString("slug");
+    try (TestServer limited = TestServer.start(other, "--joins-per-minute=3")) {
+      String slug = limited.createRoom("#limited").getString("slug");
       for (int i = 0; i < 3; i++) {
-        assertThat(http.request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, "{}").status())
+        assertThat(limited.request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, "{}").status())
             .as("join " + (i + 1)).isEqualTo(201);
       }
-      assertError(http.request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, "{}"),
+      assertError(limited.request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, "{}"),
           429, "rate_limited");
     } finally {
       TestServer.await(other.close());
@@ -312,7 +303,7 @@ class HttpApiTest {
 
   @Test
   void listingsSortByScoreDivergenceAndAge() {
-    String slug = api.createRoom(uniqueTag("sorts")).getString("slug");
+    String slug = server.createRoom(uniqueTag("sorts")).getString("slug");
     try (Crowd crowd = new Crowd(slug, 4)) {
       // Authored before any rating, so every post starts from the same prior.
       String split = crowd.post(0, "split the room");
@@ -348,7 +339,7 @@ class HttpApiTest {
 
   @Test
   void limitBoundsAreOneToTwoHundred() {
-    String slug = api.createRoom(uniqueTag("limits")).getString("slug");
+    String slug = server.createRoom(uniqueTag("limits")).getString("slug");
     try (Crowd crowd = new Crowd(slug, 1)) {
       String older = crowd.post(0, "older");
       String newer = crowd.post(0, "newer");
@@ -362,7 +353,7 @@ class HttpApiTest {
 
   @Test
   void defaultLimitIsFifty() {
-    String slug = api.createRoom(uniqueTag("fifty")).getString("slug");
+    String slug = server.createRoom(uniqueTag("fifty")).getString("slug");
     try (Crowd crowd = new Crowd(slug, 1)) {
       for (int i = 0; i < 51; i++) {
         crowd.post(0, "post " + i);
@@ -374,7 +365,7 @@ class HttpApiTest {
 
   @Test
   void unknownSortIsInvalid() {
-    String slug = api.createRoom(uniqueTag("badsort")).getString("slug");
+    String slug = server.createRoom(uniqueTag("badsort")).getString("slug");
     for (String sort : List.of("best", "", "random")) {
       assertError(get("/api/rooms/" + slug + "/posts?sort=" + sort, null), 400, "invalid", "sort=" + sort);
     }
@@ -387,7 +378,7 @@ class HttpApiTest {
 
   @Test
   void hiddenPostsAreNeverListed() {
-    JsonObject room = api.createRoom(uniqueTag("hidden"));
+    JsonObject room = server.createRoom(uniqueTag("hidden"));
     String slug = room.getString("slug");
     try (Crowd crowd = new Crowd(slug, 4); TestSocket moderator = server.socket()) {
       String hidden = crowd.post(0, "rude but divisive");
@@ -416,17 +407,17 @@ class HttpApiTest {
 
   @Test
   void moderatorClosesRoomAndItTurnsReadOnly() {
-    JsonObject room = api.createRoom(uniqueTag("close"));
+    JsonObject room = server.createRoom(uniqueTag("close"));
     String slug = room.getString("slug");
     try (Crowd crowd = new Crowd(slug, 2)) {
       String before = crowd.post(0, "before the close");
 
-      Response r = api.request(HttpMethod.POST, "/api/rooms/" + slug + "/close", room.getString("moderatorKey"), null);
+      Response r = server.request(HttpMethod.POST, "/api/rooms/" + slug + "/close", room.getString("moderatorKey"), null);
       assertThat(r.status()).isEqualTo(200);
       // docs/protocol.md extension: a confirmation body.
       assertThat(r.json()).isEqualTo(new JsonObject().put("slug", slug).put("status", "closed"));
       // Closing twice changes nothing and is no error.
-      assertThat(api.request(HttpMethod.POST, "/api/rooms/" + slug + "/close", room.getString("moderatorKey"), null)
+      assertThat(server.request(HttpMethod.POST, "/api/rooms/" + slug + "/close", room.getString("moderatorKey"), null)
           .status()).isEqualTo(200);
       assertThat(get("/api/rooms/" + slug, null).json().getString("status")).isEqualTo("closed");
 
@@ -442,23 +433,23 @@ class HttpApiTest {
 
   @Test
   void closeNeedsTheModeratorKey() {
-    JsonObject room = api.createRoom(uniqueTag("closeauth"));
-    JsonObject other = api.createRoom(uniqueTag("closeother"));
+    JsonObject room = server.createRoom(uniqueTag("closeauth"));
+    JsonObject other = server.createRoom(uniqueTag("closeother"));
     String path = "/api/rooms/" + room.getString("slug") + "/close";
 
-    assertError(api.request(HttpMethod.POST, path, room.getString("speakerKey"), null), 403, "forbidden");
-    assertError(api.request(HttpMethod.POST, path, null, null), 401, "unauthorized");
-    assertError(api.request(HttpMethod.POST, path, "not-a-key-at-all-000000", null), 401, "unauthorized");
+    assertError(server.request(HttpMethod.POST, path, room.getString("speakerKey"), null), 403, "forbidden");
+    assertError(server.request(HttpMethod.POST, path, null, null), 401, "unauthorized");
+    assertError(server.request(HttpMethod.POST, path, "not-a-key-at-all-000000", null), 401, "unauthorized");
     // A moderator of one room is nobody in another.
-    assertError(api.request(HttpMethod.POST, path, other.getString("moderatorKey"), null), 401, "unauthorized");
-    assertError(api.request(HttpMethod.POST, path, server.organizerKey(), null), 401, "unauthorized");
+    assertError(server.request(HttpMethod.POST, path, other.getString("moderatorKey"), null), 401, "unauthorized");
+    assertError(server.request(HttpMethod.POST, path, server.organizerKey(), null), 401, "unauthorized");
     assertThat(get("/api/rooms/" + room.getString("slug"), null).json().getString("status")).isEqualTo("open");
   }
 
   @Test
   void closingAnUnknownRoomIsNotFound() {
-    JsonObject other = api.createRoom(uniqueTag("closenf"));
-    assertError(api.request(HttpMethod.POST, "/api/rooms/no-such-room-close/close", other.getString("moderatorKey"), null),
+    JsonObject other = server.createRoom(uniqueTag("closenf"));
+    assertError(server.request(HttpMethod.POST, "/api/rooms/no-such-room-close/close", other.getString("moderatorKey"), null),
         404, "not_found");
   }
 
@@ -466,7 +457,7 @@ class HttpApiTest {
 
   @Test
   void jsonExportHasEveryPostRatingAndParticipant() {
-    JsonObject room = api.createRoom(uniqueTag("export"));
+    JsonObject room = server.createRoom(uniqueTag("export"));
     String slug = room.getString("slug");
     String hidden;
     String shown;
@@ -523,7 +514,7 @@ class HttpApiTest {
 
   @Test
   void csvExportHasOneQuotedRowPerPost() {
-    JsonObject room = api.createRoom(uniqueTag("csv"));
+    JsonObject room = server.createRoom(uniqueTag("csv"));
     String slug = room.getString("slug");
     String tricky = "Hello, \"world\"\nsecond line";
     String formula = "=HYPERLINK(\"http://evil.example\",\"click\")";
@@ -574,7 +565,7 @@ class HttpApiTest {
 
   @Test
   void exportIsForModeratorsOnly() {
-    JsonObject room = api.createRoom(uniqueTag("exportauth"));
+    JsonObject room = server.createRoom(uniqueTag("exportauth"));
     String base = "/api/rooms/" + room.getString("slug") + "/export?format=";
     for (String format : List.of("json", "csv")) {
       assertError(get(base + format, room.getString("speakerKey")), 403, "forbidden", format);
@@ -587,7 +578,7 @@ class HttpApiTest {
 
   @Test
   void unknownExportFormatIsInvalid() {
-    JsonObject room = api.createRoom(uniqueTag("exportxml"));
+    JsonObject room = server.createRoom(uniqueTag("exportxml"));
     assertError(get("/api/rooms/" + room.getString("slug") + "/export?format=xml", room.getString("moderatorKey")),
         400, "invalid");
   }
@@ -605,25 +596,25 @@ class HttpApiTest {
   void unknownApiPathIsNotFoundJson() {
     assertError(get("/api/nope", null), 404, "not_found");
     assertError(get("/api/rooms/x/nope", null), 404, "not_found");
-    assertError(api.request(HttpMethod.POST, "/api/nope", server.organizerKey(), "{}"), 404, "not_found");
+    assertError(server.request(HttpMethod.POST, "/api/nope", server.organizerKey(), "{}"), 404, "not_found");
   }
 
   @Test
   void unsupportedMethodOnAKnownPathIsInvalidWith405() {
-    String slug = api.createRoom(uniqueTag("method")).getString("slug");
+    String slug = server.createRoom(uniqueTag("method")).getString("slug");
     // docs/protocol.md: "an unsupported method on a known path is `invalid` with 405".
-    assertError(api.request(HttpMethod.DELETE, "/api/rooms", server.organizerKey(), null), 405, "invalid");
-    assertError(api.request(HttpMethod.GET, "/api/rooms/" + slug + "/close", null, null), 405, "invalid");
-    assertError(api.request(HttpMethod.PUT, "/api/rooms/" + slug, null, "{}"), 405, "invalid");
+    assertError(server.request(HttpMethod.DELETE, "/api/rooms", server.organizerKey(), null), 405, "invalid");
+    assertError(server.request(HttpMethod.GET, "/api/rooms/" + slug + "/close", null, null), 405, "invalid");
+    assertError(server.request(HttpMethod.PUT, "/api/rooms/" + slug, null, "{}"), 405, "invalid");
   }
 
   @Test
   void severalGatewaysShareOneFreePort() {
     // Production runs one gateway per core on one port; tests ask for port 0, which must work the same.
     Vertx other = Vertx.vertx();
-    try (TestServer multi = TestServer.start(other, "--gateways=2"); Http http = new Http(multi)) {
+    try (TestServer multi = TestServer.start(other, "--gateways=2")) {
       for (int i = 0; i < 4; i++) {
-        assertThat(http.request(HttpMethod.GET, "/health", null, null).status()).isEqualTo(200);
+        assertThat(multi.request(HttpMethod.GET, "/health", null, null).status()).isEqualTo(200);
       }
     } finally {
       TestServer.await(other.close());
@@ -631,13 +622,24 @@ class HttpApiTest {
   }
 
   @Test
+  void pagesForbidInlineScriptsAndOnlyTheDashboardMayBeFramedAnywhere() {
+    for (String path : List.of("/", "/organize", "/r/any", "/r/any/moderate", "/r/any/dashboard")) {
+      var r = server.request(HttpMethod.GET, path, null, null, Map.of());
+      String policy = r.headers().get("Content-Security-Policy");
+      assertThat(policy).as(path).contains("script-src 'self'").doesNotContain("unsafe-inline");
+      assertThat(r.headers().get("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
+      assertThat(policy).as(path).contains(path.endsWith("/dashboard") ? "frame-ancestors *" : "frame-ancestors 'self'");
+    }
+  }
+
+  @Test
   void webPagesAreServed() {
     // Its own server: a page request that never answers must not tie up the shared client's connections.
     Vertx other = Vertx.vertx();
-    try (TestServer pages = TestServer.start(other); Http http = new Http(pages)) {
-      String slug = http.createRoom("#Pages").getString("slug");
+    try (TestServer pages = TestServer.start(other)) {
+      String slug = pages.createRoom("#Pages").getString("slug");
       for (String path : List.of("/r/" + slug, "/r/" + slug + "/dashboard", "/r/" + slug + "/moderate", "/organize")) {
-        Response r = http.request(HttpMethod.GET, path, null, null);
+        Response r = pages.request(HttpMethod.GET, path, null, null);
         assertThat(r.status()).as(path).isEqualTo(200);
         assertThat(r.contentType()).as(path).startsWith("text/html");
         assertThat(r.body()).as(path).containsIgnoringCase("<html");
@@ -676,11 +678,11 @@ class HttpApiTest {
   }
 
   private Response post(String path, String bearer, JsonObject body) {
-    return api.request(HttpMethod.POST, path, bearer, body.encode());
+    return server.request(HttpMethod.POST, path, bearer, body.encode());
   }
 
   private Response get(String path, String bearer) {
-    return api.request(HttpMethod.GET, path, bearer, null);
+    return server.request(HttpMethod.GET, path, bearer, null);
   }
 
   private JsonArray listing(String slug, String query) {
@@ -747,57 +749,6 @@ class HttpApiTest {
         && ("ack".equals(f.getString("type")) || "error".equals(f.getString("type"))), "an answer to " + cid);
   }
 
-  /**
-   * Blocking HTTP against one test server. TestServer.request chains {@code send()} and
-   * {@code body()} as two outer compose steps, which Vert.x documents as racy off the event loop
-   * (the body can end before {@code body()} is asked for, and the call then hangs); here
-   * {@code body()} is composed inside {@code send()}'s future.
-   */
-  static final class Http implements AutoCloseable {
-    private final TestServer server;
-    private final HttpClient client;
-
-    Http(TestServer server) {
-      this.server = server;
-      this.client = server.vertx().createHttpClient();
-    }
-
-    Response request(HttpMethod method, String path, String bearer, String body) {
-      return request(method, path, bearer, body, Map.of());
-    }
-
-    Response request(HttpMethod method, String path, String bearer, String body, Map<String, String> headers) {
-      RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(server.port())
-          .setURI(path);
-      if (bearer != null) {
-        options.putHeader("Authorization", "Bearer " + bearer);
-      }
-      headers.forEach(options::putHeader);
-      return TestServer.await(client.request(options).compose(req -> {
-        Future<HttpClientResponse> sent = body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body);
-        return sent.compose(res -> res.body().map(b -> new Response(res.statusCode(), res.getHeader("Content-Type"), b)));
-      }));
-    }
-
-    JsonObject createRoom(String hashtag) {
-      Response r = request(HttpMethod.POST, "/api/rooms", server.organizerKey(), new JsonObject().put("hashtag", hashtag).encode());
-      assertThat(r.status()).as("room %s created: %s", hashtag, r.body()).isEqualTo(201);
-      return r.json();
-    }
-
-    JsonObject join(String slug, String nick) {
-      JsonObject body = nick == null ? new JsonObject() : new JsonObject().put("nick", nick);
-      Response r = request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, body.encode());
-      assertThat(r.status()).as("joined %s: %s", slug, r.body()).isEqualTo(201);
-      return r.json();
-    }
-
-    @Override
-    public void close() {
-      TestServer.await(client.close());
-    }
-  }
-
   /** Participants of one room, each with an open socket past hello, posting and rating on cue. */
   private final class Crowd implements AutoCloseable {
     private final List<TestSocket> sockets = new ArrayList<>();
@@ -806,7 +757,7 @@ class HttpApiTest {
 
     Crowd(String slug, int size) {
       for (int i = 0; i < size; i++) {
-        JsonObject joined = api.join(slug, "p" + i);
+        JsonObject joined = server.join(slug, "p" + i);
         TestSocket s = server.socket();
         sockets.add(s);
         s.helloToken(slug, joined.getString("token"));

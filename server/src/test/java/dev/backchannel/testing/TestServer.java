@@ -4,6 +4,7 @@ import dev.backchannel.config.Config;
 import dev.backchannel.config.ConfigLoader;
 import dev.backchannel.gateway.Backchannel;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -96,7 +97,7 @@ public final class TestServer implements AutoCloseable {
     // the body could arrive before anyone asked for it and the future would never complete.
     Future<Response> response = http.request(options).compose(req ->
         (body == null ? req.send() : req.putHeader("Content-Type", "application/json").send(body))
-            .compose(res -> res.body().map(b -> new Response(res.statusCode(), res.getHeader("Content-Type"), b))));
+            .compose(res -> res.body().map(b -> new Response(res.statusCode(), res.headers(), b))));
     return await(response);
   }
 
@@ -140,7 +141,11 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** An HTTP answer. */
-  public record Response(int status, String contentType, Buffer raw) {
+  public record Response(int status, MultiMap headers, Buffer raw) {
+    public String contentType() {
+      return headers.get("Content-Type");
+    }
+
     public String body() {
       return raw.toString();
     }
