@@ -72,7 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
         .sendFile("webroot/" + file)
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
-            ctx.fail(404, e);
+            ctx.fail(404); // a page missing from the build: not_found, like any unknown path
           }
         });
   }

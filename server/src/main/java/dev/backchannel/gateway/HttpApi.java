@@ -100,7 +100,7 @@ final class HttpApi {
     JsonNode req = json(ctx);
     String nick = text(req, "nick");
     if (nick != null) {
-      nick = Text.clean(nick.replace('\n', ' '));
+      nick = Text.nick(nick);
       if (nick.isEmpty() || Text.length(nick) > MAX_NICK) {
         throw ErrorCode.INVALID.failure("nick must be 1-" + MAX_NICK + " characters");
       }

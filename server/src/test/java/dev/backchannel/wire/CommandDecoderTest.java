@@ -122,6 +122,16 @@ class CommandDecoderTest {
   }
 
   @Test
+  void nicknamesLoseInvisibleFormatCharactersButKeepJoiners() {
+    assertThat(Text.nick("  Ada\u202e nimda\u202c ")).isEqualTo("Ada nimda");
+    assertThat(Text.nick("A\u200bd\u2066a\u2069\ufeff")).isEqualTo("Ada");
+    assertThat(Text.nick("Bob\n\n  Smith")).isEqualTo("Bob Smith");
+    String family = "\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67";
+    assertThat(Text.nick(family)).isEqualTo(family);
+    assertThat(Text.nick("\u200b\u202e")).isEmpty();
+  }
+
+  @Test
   void textKeepsNewlinesAndDropsOtherControls() {
     assertThat(Text.clean("  a\u0000b\tc\r\nd\u200b  ")).isEqualTo("abc\nd\u200b");
     assertThat(Text.clean("\u0085x\u009f")).isEqualTo("x");
