@@ -35,6 +35,8 @@ public record Config(
     int joinsPerMinute,
     int abuseErrors,
     int abuseWindowSeconds,
+    int framesPerSecond,
+    int frameBurst,
     int historyLimit,
     int snapshotLimit,
     int ackRetentionMinutes,
@@ -57,6 +59,8 @@ public record Config(
     requireRange("joinsPerMinute", joinsPerMinute, 1, 100_000_000);
     requireRange("abuseErrors", abuseErrors, 1, 1_000_000);
     requireRange("abuseWindowSeconds", abuseWindowSeconds, 1, 86_400);
+    requireRange("framesPerSecond", framesPerSecond, 1, 1_000_000);
+    requireRange("frameBurst", frameBurst, 1, 1_000_000);
     requireRange("historyLimit", historyLimit, 1, 10_000_000);
     requireRange("snapshotLimit", snapshotLimit, 1, 100_000);
     requireRange("ackRetentionMinutes", ackRetentionMinutes, 10, 1440);

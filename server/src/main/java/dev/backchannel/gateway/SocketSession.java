@@ -2,6 +2,7 @@ package dev.backchannel.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backchannel.limit.ErrorWindow;
+import dev.backchannel.limit.TokenBucket;
 import dev.backchannel.model.ErrorCode;
 import dev.backchannel.model.Failure;
 import dev.backchannel.model.Post;
@@ -44,6 +45,7 @@ final class SocketSession implements Subscriber {
   private final Context context;
   private final Gateway gateway;
   private final ErrorWindow errors;
+  private final TokenBucket frames;
   private State state = State.AWAITING_HELLO;
   private long helloTimer;
   private String slug;
@@ -57,6 +59,7 @@ final class SocketSession implements Subscriber {
     this.gateway = gateway;
     this.errors = new ErrorWindow(gateway.config().abuseErrors(),
         TimeUnit.SECONDS.toNanos(gateway.config().abuseWindowSeconds()));
+    this.frames = new TokenBucket(gateway.config().frameBurst(), gateway.config().framesPerSecond(), System.nanoTime());
   }
 
   void start() {
@@ -148,11 +151,13 @@ final class SocketSession implements Subscriber {
   }
 
   private void onBinary(Buffer b) {
-    refuse(null, ErrorCode.BAD_JSON.failure("frames must be text (JSON)"));
+    if (withinFrameRate()) {
+      refuse(null, ErrorCode.BAD_JSON.failure("frames must be text (JSON)"));
+    }
   }
 
   private void onText(String text) {
-    if (state == State.CLOSED) {
+    if (state == State.CLOSED || !withinFrameRate()) {
       return;
     }
     JsonNode frame = null;
@@ -162,6 +167,15 @@ final class SocketSession implements Subscriber {
     } catch (Failure f) {
       refuse(CommandDecoder.cidOf(frame), f);
     }
+  }
+
+  /** A flood of frames is refused unread; kept up, its errors close the socket with 1008. */
+  private boolean withinFrameRate() {
+    if (frames.tryTake(System.nanoTime())) {
+      return true;
+    }
+    refuse(null, ErrorCode.RATE_LIMITED.failure("too many frames; slow down"));
+    return false;
   }
 
   private void handle(Command command) {

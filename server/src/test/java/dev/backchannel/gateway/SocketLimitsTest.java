@@ -245,6 +245,24 @@ class SocketLimitsTest {
   }
 
   @Test
+  void aFloodOfFramesIsRefusedAndThenClosed1008WhileOthersAreServed() {
+    try (TestServer flood = TestServer.start(vertx, "--frames-per-second=5", "--frame-burst=5");
+        SocketFixture fixture = new SocketFixture(flood)) {
+      Room room = fixture.room("Flood");
+      TestSocket calm = fixture.participant(room, fixture.join(room, "Calm"));
+      TestSocket noisy = fixture.participant(room, fixture.join(room, "Noisy"));
+
+      // Pings are harmless one by one; hundreds at once are not.
+      for (int i = 0; i < 200 && !noisy.isClosed(); i++) {
+        noisy.sendText("{\"type\":\"ping\"}");
+      }
+
+      assertThat(noisy.closeCode()).isEqualTo((short) 1008);
+      assertServed(calm);
+    }
+  }
+
+  @Test
   void errorsBeforeHelloCountToo() {
     TestSocket s = fx.open();
 
