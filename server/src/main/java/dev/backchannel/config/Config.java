@@ -37,6 +37,8 @@ public record Config(
     int abuseWindowSeconds,
     int framesPerSecond,
     int frameBurst,
+    int stallSeconds,
+    int socketSendBufferBytes,
     int historyLimit,
     int snapshotLimit,
     int ackRetentionMinutes,
@@ -61,6 +63,8 @@ public record Config(
     requireRange("abuseWindowSeconds", abuseWindowSeconds, 1, 86_400);
     requireRange("framesPerSecond", framesPerSecond, 1, 1_000_000);
     requireRange("frameBurst", frameBurst, 1, 1_000_000);
+    requireRange("stallSeconds", stallSeconds, 1, 3600);
+    requireRange("socketSendBufferBytes", socketSendBufferBytes, 0, 64 << 20);
     requireRange("historyLimit", historyLimit, 1, 10_000_000);
     requireRange("snapshotLimit", snapshotLimit, 1, 100_000);
     requireRange("ackRetentionMinutes", ackRetentionMinutes, 10, 1440);

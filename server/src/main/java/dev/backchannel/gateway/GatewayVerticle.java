@@ -52,6 +52,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(gateway.config().maxFrameBytes())
         // A peer that ignores our close frame must not hold a shutdown for long.
         .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS);
+    if (gateway.config().socketSendBufferBytes() > 0) {
+      options.setSendBufferSize(gateway.config().socketSendBufferBytes());
+    }
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen(port);
   }

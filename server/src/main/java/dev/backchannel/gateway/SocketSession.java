@@ -37,7 +37,9 @@ final class SocketSession implements Subscriber {
   static final short GOING_AWAY = 1001;
   static final short TOO_BIG = 1009;
   /** Output a socket may have queued before it counts as not keeping up. */
-  static final int WRITE_QUEUE_BYTES = 512 * 1024;
+  static final int WRITE_QUEUE_BYTES = 256 * 1024;
+  /** Frames that cannot be skipped (acks, errors), written while the queue is full, before closing. */
+  static final int MAX_URGENT_WHILE_FULL = 64;
 
   private enum State { AWAITING_HELLO, JOINING, OPEN, CLOSED }
 
@@ -52,6 +54,12 @@ final class SocketSession implements Subscriber {
   private Role role;
   private String participantId;
   private Future<Void> attached;
+  /** The seq up to which this client has every change (its welcome, then each batch it got). */
+  private long current;
+  /** Skipped a batch since {@code current}; a catch-up follows once the socket drains. */
+  private boolean behind;
+  private long stallTimer = -1;
+  private int urgentWhileFull;
 
   SocketSession(ServerWebSocket ws, Context context, Gateway gateway) {
     this.ws = ws;
@@ -65,6 +73,7 @@ final class SocketSession implements Subscriber {
   void start() {
     gateway.sessions().add(this);
     ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    ws.drainHandler(v -> onDrain());
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(this::onBinary);
     ws.closeHandler(v -> onClosed());
@@ -92,16 +101,73 @@ final class SocketSession implements Subscriber {
   }
 
   @Override
+  public void welcome(String frame, long seq) {
+    current = seq;
+    send(frame);
+  }
+
+  @Override
   public void send(String frame) {
     if (state == State.CLOSED || ws.isClosed()) {
       return; // the peer's close frame may be in before our close handler has run
     }
-    if (ws.writeQueueFull()) {
-      // The client stopped reading: rather than buffer without bound, let it reconnect with `since`.
-      close(POLICY, "client is not keeping up");
+    if (ws.writeQueueFull() && ++urgentWhileFull > MAX_URGENT_WHILE_FULL) {
+      close(POLICY, "client is not reading");
       return;
     }
     ws.writeTextMessage(frame);
+  }
+
+  @Override
+  public void sendBatch(String frame, long seq) {
+    if (state == State.CLOSED || ws.isClosed()) {
+      return;
+    }
+    if (behind || ws.writeQueueFull()) {
+      fallBehind(); // skipped; once the socket drains it is caught up from `current`
+      return;
+    }
+    ws.writeTextMessage(frame);
+    current = seq;
+  }
+
+  @Override
+  public void sendLatest(String frame) {
+    if (state == State.CLOSED || ws.isClosed()) {
+      return;
+    }
+    if (ws.writeQueueFull()) {
+      fallBehind(); // the next presence or dashboard frame carries the whole state again
+      return;
+    }
+    ws.writeTextMessage(frame);
+  }
+
+  /** The client stopped reading for now: skip what can be skipped, and close it if it stays stuck. */
+  private void fallBehind() {
+    if (stallTimer >= 0) {
+      return;
+    }
+    behind = true;
+    stallTimer = context.owner().setTimer(TimeUnit.SECONDS.toMillis(gateway.config().stallSeconds()), id -> {
+      stallTimer = -1;
+      if (ws.writeQueueFull()) {
+        close(POLICY, "client is not keeping up");
+      }
+    });
+  }
+
+  /** Writable again: a socket that skipped batches gets everything since the last one it got. */
+  private void onDrain() {
+    urgentWhileFull = 0;
+    if (stallTimer >= 0) {
+      context.owner().cancelTimer(stallTimer);
+      stallTimer = -1;
+    }
+    if (behind && state == State.OPEN) {
+      behind = false;
+      gateway.rooms().catchUp(this, slug, current);
+    }
   }
 
   @Override
@@ -131,6 +197,9 @@ final class SocketSession implements Subscriber {
     state = State.CLOSED;
     gateway.sessions().remove(this);
     context.owner().cancelTimer(helloTimer);
+    if (stallTimer >= 0) {
+      context.owner().cancelTimer(stallTimer);
+    }
     if (attached != null) {
       String room = slug;
       attached.onSuccess(v -> gateway.rooms().detach(this, room));

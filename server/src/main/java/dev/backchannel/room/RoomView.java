@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -169,19 +170,44 @@ final class RoomView {
     Frames.You me = you == null ? null : new Frames.You(you.id(), you.nick(), you.karma());
     add(s);
     admittedSinceFlush.put(s, seq);
-    deliver(s, codec.write(new Frames.Welcome(s.role().wire(), wireRoom(), me, seq, resumed, snapshot)));
+    String welcome = codec.write(new Frames.Welcome(s.role().wire(), wireRoom(), me, seq, resumed, snapshot));
+    long at = seq;
+    s.context().runOnContext(v -> s.welcome(welcome, at));
     if (resumed) {
-      Map<String, Post> missed = new LinkedHashMap<>();
-      history.events().forEach(e -> e.posts().forEach(p -> missed.put(p.id(), posts.get(p.id()))));
-      if (!missed.isEmpty()) {
-        List<Post> batch = new ArrayList<>(missed.size());
-        missed.values().forEach(p -> batch.add(s.role() == Role.MODERATOR ? p : p.redacted()));
-        deliver(s, codec.write(new Frames.Posts(seq, batch)));
-      }
+      sendMissed(s, history);
     }
     if (s.role().staff()) {
       deliver(s, dashboardFrame(pulseNow()));
       startDashboard();
+    }
+  }
+
+  /**
+   * Catches up a socket that skipped batches while it was not keeping up: one {@code posts} frame
+   * with the current state of every post changed since; when that history is gone, the socket is
+   * closed so the client resumes (and gets a snapshot).
+   */
+  void catchUp(Subscriber s, History history) {
+    Set<Subscriber> group = (s.role().staff() ? staff : audience).get(s.context());
+    if (group == null || !group.contains(s)) {
+      return;
+    }
+    if (history.resumed()) {
+      sendMissed(s, history);
+    } else {
+      remove(s);
+      closeOn(s, POLICY, "fell too far behind; reconnect with since");
+    }
+  }
+
+  /** The current state of every post the events touched, as one frame. */
+  private void sendMissed(Subscriber s, History history) {
+    Map<String, Post> missed = new LinkedHashMap<>();
+    history.events().forEach(e -> e.posts().forEach(p -> missed.put(p.id(), posts.get(p.id()))));
+    if (!missed.isEmpty()) {
+      List<Post> batch = new ArrayList<>(missed.size());
+      missed.values().forEach(p -> batch.add(s.role() == Role.MODERATOR ? p : p.redacted()));
+      deliver(s, codec.write(new Frames.Posts(seq, batch)));
     }
   }
 
@@ -359,8 +385,9 @@ final class RoomView {
       String full = anyHidden && moderators > 0 ? codec.write(new Frames.Posts(seq, batch)) : redacted;
       // A socket admitted at this very seq already has every post of the batch from its welcome.
       Map<Subscriber, Long> fresh = admittedSinceFlush;
-      fanout(everyone(), s -> fresh.getOrDefault(s, -1L) == seq ? null
-          : s.role() == Role.MODERATOR ? full : redacted);
+      long batchSeq = seq;
+      fanout(everyone(), s -> fresh.getOrDefault(s, -1L) == batchSeq ? null
+          : s.role() == Role.MODERATOR ? full : redacted, (s, frame) -> s.sendBatch(frame, batchSeq));
       metrics.broadcast(batch.size(), subscribers);
     }
     admittedSinceFlush = new HashMap<>();
@@ -368,7 +395,7 @@ final class RoomView {
       presenceChanged = false;
       if (online() != presenceSent) {
         presenceSent = online();
-        fanout(everyone(), codec.write(new Frames.Presence(presenceSent)));
+        fanoutLatest(everyone(), codec.write(new Frames.Presence(presenceSent)));
       }
     }
   }
@@ -382,7 +409,7 @@ final class RoomView {
   private void dashboardTick() {
     Frames.Pulse now = pulseNow();
     if (dashboardChanged || !now.equals(pulseSent)) {
-      fanout(staff, dashboardFrame(now));
+      fanoutLatest(List.of(staff), dashboardFrame(now));
     }
   }
 
@@ -414,18 +441,20 @@ final class RoomView {
   }
 
   private void fanout(List<Map<Context, Set<Subscriber>>> groups, String frame) {
-    fanout(groups, s -> frame);
+    fanout(groups, s -> frame, (s, f) -> s.send(f));
   }
 
-  private static void fanout(Map<Context, Set<Subscriber>> groups, String frame) {
-    fanout(List.of(groups), s -> frame);
+  /** Presence and dashboards: each holds the whole state, so a socket that is behind may skip one. */
+  private static void fanoutLatest(List<Map<Context, Set<Subscriber>>> groups, String frame) {
+    fanout(groups, s -> frame, Subscriber::sendLatest);
   }
 
   /**
    * One task per event loop, not per socket: the frame (already serialised; null skips the socket)
    * is written by the loop that owns each socket.
    */
-  private static void fanout(List<Map<Context, Set<Subscriber>>> groups, Function<Subscriber, String> frameFor) {
+  private static void fanout(List<Map<Context, Set<Subscriber>>> groups, Function<Subscriber, String> frameFor,
+      BiConsumer<Subscriber, String> write) {
     for (Map<Context, Set<Subscriber>> group : groups) {
       group.forEach((context, members) -> {
         Subscriber[] targets = members.toArray(new Subscriber[0]);
@@ -433,7 +462,7 @@ final class RoomView {
           for (Subscriber s : targets) {
             String frame = frameFor.apply(s);
             if (frame != null) {
-              sendSafely(s, frame);
+              writeSafely(s, frame, write);
             }
           }
         });
@@ -442,9 +471,9 @@ final class RoomView {
   }
 
   /** One socket failing (e.g. closing under our feet) must never cost the others their frame. */
-  private static void sendSafely(Subscriber s, String frame) {
+  private static void writeSafely(Subscriber s, String frame, BiConsumer<Subscriber, String> write) {
     try {
-      s.send(frame);
+      write.accept(s, frame);
     } catch (RuntimeException e) {
       s.close(POLICY, "send failed");
     }

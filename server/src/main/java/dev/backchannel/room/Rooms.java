@@ -128,6 +128,20 @@ public final class Rooms implements RoomEvents {
     });
   }
 
+  /** Sends a socket that skipped batches every change since {@code since}, the seq of its last batch. */
+  public Future<Void> catchUp(Subscriber s, String slug, long since) {
+    return loops.call(slug, () -> {
+      RoomView view = viewOf(slug);
+      if (view == null) {
+        return Future.succeededFuture();
+      }
+      return store.history(slug, since).map(history -> {
+        view.catchUp(s, history);
+        return (Void) null;
+      });
+    });
+  }
+
   /** Lets a socket go. */
   public Future<Void> detach(Subscriber s, String slug) {
     return loops.call(slug, () -> {

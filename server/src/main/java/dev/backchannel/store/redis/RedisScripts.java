@@ -1,7 +1,6 @@
 package dev.backchannel.store.redis;
 
 import dev.backchannel.scoring.ScoringRules;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,58 +8,59 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.EnumMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The engine's Lua scripts, each its own file with {@code common.lua} (templated with the scoring
- * constants) in front. They are loaded with SCRIPT LOAD and run with EVALSHA; a server that lost
- * them (a restart, a failover, SCRIPT FLUSH) answers NOSCRIPT, and the script is sent whole with
- * EVAL, which also loads it again.
+ * constants) in front, registered together as one Redis Functions library and run with FCALL.
+ *
+ * <p>Why functions and not EVALSHA: Redis forgets its script cache on a restart or failover, and
+ * the EVALSHA → NOSCRIPT → EVAL fallback lets a later command of the same client (sent while the
+ * first one's retry is on its way, finding the script loaded by another node) run first, so an
+ * acknowledged rating could be overwritten by an older one. Functions are kept in the AOF and
+ * replicated, so they are there after a restart; only a Redis that lost its data entirely answers
+ * "function not found", and then the library is loaded again and the call retried.
  */
 final class RedisScripts {
 
   private static final String FOLDER = "/dev/backchannel/redis/";
 
-  private final Map<Script, String> texts = new EnumMap<>(Script.class);
-  private final Map<Script, String> shas = new EnumMap<>(Script.class);
+  private final String library;
+  private final String prefix;
 
   RedisScripts(ScoringRules rules) {
     String common = template(read("common"), rules);
+    StringBuilder body = new StringBuilder();
     for (Script s : Script.values()) {
-      String text = common + "\n" + read(s.file);
-      texts.put(s, text);
-      shas.put(s, sha1(text));
+      body.append("redis.register_function('NAME_").append(s.file).append("', function(KEYS, ARGV)\n")
+          .append(common).append('\n').append(read(s.file)).append("\nend)\n");
     }
+    // Nodes configured with other scoring constants register a library of their own, side by side.
+    String name = "backchannel_" + sha1(body.toString()).substring(0, 12);
+    this.prefix = name + "_";
+    this.library = "#!lua name=" + name + "\n" + body.toString().replace("'NAME_", "'" + prefix);
   }
 
-  /** Loads every script into the server's cache; the SHA it answers must be the one computed here. */
+  /** Registers the library (again, if another node of the same version already did). */
   CompletionStage<Void> load(RedisAsyncCommands<String, String> redis) {
-    CompletableFuture<?>[] loads = texts.entrySet().stream()
-        .map(e -> redis.scriptLoad(e.getValue()).toCompletableFuture().thenAccept(sha -> {
-          if (!sha.equals(shas.get(e.getKey()))) {
-            throw new IllegalStateException("Redis hashed script " + e.getKey() + " differently: " + sha);
-          }
-        }))
-        .toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(loads);
+    return redis.functionLoad(library, true).thenAccept(name -> { });
   }
 
-  /** Runs a script on the room prefix {@code key}; NOSCRIPT falls back to EVAL. */
+  /** Runs a script on the room prefix {@code key}; a Redis that lost the library gets it again first. */
   <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, Script script, String key, String... args) {
     String[] keys = {key};
-    CompletionStage<T> first = redis.evalsha(shas.get(script), script.output, keys, args);
+    CompletionStage<T> first = redis.fcall(prefix + script.file, script.output, keys, args);
     return first.handle((value, error) -> {
       if (error == null) {
         return CompletableFuture.completedFuture(value);
       }
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if (cause instanceof RedisNoScriptException) {
-        return redis.<T>eval(texts.get(script), script.output, keys, args).toCompletableFuture();
+      if (String.valueOf(cause.getMessage()).contains("Function not found")) {
+        return load(redis).thenCompose(v -> redis.<T>fcall(prefix + script.file, script.output, keys, args))
+            .toCompletableFuture();
       }
       return CompletableFuture.<T>failedFuture(cause);
     }).thenCompose(stage -> stage);

@@ -27,6 +27,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.vertx.core.Context;
@@ -41,8 +43,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -59,6 +63,7 @@ public final class RedisStore implements Store {
 
   private final Vertx vertx;
   private final Settings settings;
+  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final RedisAsyncCommands<String, String> redis;
@@ -67,9 +72,10 @@ public final class RedisStore implements Store {
   /** This node's name in the rooms' presence sets. */
   private final String node;
 
-  private RedisStore(Vertx vertx, Settings settings, RedisClient client, StatefulRedisConnection<String, String> connection,
-      RedisScripts scripts, RoomFeeds feeds) {
+  private RedisStore(Vertx vertx, Settings settings, ClientResources resources, RedisClient client,
+      StatefulRedisConnection<String, String> connection, RedisScripts scripts, RoomFeeds feeds) {
     this.vertx = vertx;
+    this.resources = resources;
     this.settings = settings;
     this.client = client;
     this.connection = connection;
@@ -82,7 +88,12 @@ public final class RedisStore implements Store {
   /** Connects the shared command connection and the pub/sub connection, and loads the scripts. */
   public static Future<RedisStore> connect(Vertx vertx, RoomLoops loops, Settings settings, RoomEvents events) {
     RedisURI uri = RedisURI.create(settings.uri());
-    RedisClient client = RedisClient.create(uri);
+    // Reconnect attempts back off up to 2 s (Lettuce's default goes to 30 s): an event's Redis that
+    // comes back should be used again at once.
+    ClientResources resources = ClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(options(settings));
     RedisScripts scripts = new RedisScripts(settings.rules());
     Context caller = vertx.getOrCreateContext();
@@ -92,10 +103,10 @@ public final class RedisStore implements Store {
         Future.fromCompletionStage(client.connectPubSubAsync(StringCodec.UTF8, uri), caller);
     return Future.all(commands, pubsub)
         .compose(both -> Future.fromCompletionStage(scripts.load(commands.result().async()), caller)
-            .map(v -> new RedisStore(vertx, settings, client, commands.result(), scripts,
+            .map(v -> new RedisStore(vertx, settings, resources, client, commands.result(), scripts,
                 new RoomFeeds(vertx, loops, events, commands.result().async(), pubsub.result(), scripts))))
         .recover(e -> {
-          client.shutdownAsync();
+          client.shutdownAsync().thenCompose(v -> release(resources));
           return Future.failedFuture(new IllegalStateException("cannot reach Redis at " + safe(uri) + ": " + e.getMessage(), e));
         });
   }
@@ -277,7 +288,7 @@ public final class RedisStore implements Store {
 
   @Override
   public Future<Void> follow(String slug) {
-    return feeds.follow(slug);
+    return onCaller(feeds.follow(slug).toCompletionStage());
   }
 
   @Override
@@ -288,7 +299,14 @@ public final class RedisStore implements Store {
   @Override
   public Future<Void> close() {
     feeds.close();
-    return Future.fromCompletionStage(client.shutdownAsync(), vertx.getOrCreateContext()).mapEmpty();
+    return onCaller(client.shutdownAsync().thenCompose(v -> release(resources))).mapEmpty();
+  }
+
+  /** Stops the client's event loops (they are ours, built for the reconnect back-off). */
+  private static CompletableFuture<Void> release(ClientResources resources) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    resources.shutdown(0, 2, TimeUnit.SECONDS).addListener(f -> done.complete(null));
+    return done;
   }
 
   private String ttl() {
