@@ -38,6 +38,8 @@ final class SocketSession implements Subscriber {
   static final short TOO_BIG = 1009;
   /** Output a socket may have queued before it counts as not keeping up. */
   static final int WRITE_QUEUE_BYTES = 256 * 1024;
+  /** How often a socket that is behind is checked for room in its queue. */
+  static final long LAG_CHECK_MILLIS = 100;
   /** Frames that cannot be skipped (acks, errors), written while the queue is full, before closing. */
   static final int MAX_URGENT_WHILE_FULL = 64;
 
@@ -58,7 +60,7 @@ final class SocketSession implements Subscriber {
   private long current;
   /** Skipped a batch since {@code current}; a catch-up follows once the socket drains. */
   private boolean behind;
-  private long stallTimer = -1;
+  private long lagTimer = -1;
   private int urgentWhileFull;
 
   SocketSession(ServerWebSocket ws, Context context, Gateway gateway) {
@@ -73,7 +75,6 @@ final class SocketSession implements Subscriber {
   void start() {
     gateway.sessions().add(this);
     ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-    ws.drainHandler(v -> onDrain());
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(this::onBinary);
     ws.closeHandler(v -> onClosed());
@@ -143,30 +144,36 @@ final class SocketSession implements Subscriber {
     ws.writeTextMessage(frame);
   }
 
-  /** The client stopped reading for now: skip what can be skipped, and close it if it stays stuck. */
+  /**
+   * The client stopped reading for now: batches are skipped until its queue has room again (checked
+   * every {@link #LAG_CHECK_MILLIS}), then it is caught up from the last batch it got; still stuck
+   * after the stall limit, it is closed.
+   */
   private void fallBehind() {
-    if (stallTimer >= 0) {
+    if (lagTimer >= 0) {
       return;
     }
     behind = true;
-    stallTimer = context.owner().setTimer(TimeUnit.SECONDS.toMillis(gateway.config().stallSeconds()), id -> {
-      stallTimer = -1;
-      if (ws.writeQueueFull()) {
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(gateway.config().stallSeconds());
+    lagTimer = context.owner().setPeriodic(LAG_CHECK_MILLIS, id -> {
+      if (state == State.CLOSED) {
+        stopLagCheck();
+      } else if (!ws.writeQueueFull()) {
+        stopLagCheck();
+        urgentWhileFull = 0;
+        behind = false;
+        gateway.rooms().catchUp(this, slug, current);
+      } else if (System.nanoTime() > giveUp) {
+        stopLagCheck();
         close(POLICY, "client is not keeping up");
       }
     });
   }
 
-  /** Writable again: a socket that skipped batches gets everything since the last one it got. */
-  private void onDrain() {
-    urgentWhileFull = 0;
-    if (stallTimer >= 0) {
-      context.owner().cancelTimer(stallTimer);
-      stallTimer = -1;
-    }
-    if (behind && state == State.OPEN) {
-      behind = false;
-      gateway.rooms().catchUp(this, slug, current);
+  private void stopLagCheck() {
+    if (lagTimer >= 0) {
+      context.owner().cancelTimer(lagTimer);
+      lagTimer = -1;
     }
   }
 
@@ -197,9 +204,7 @@ final class SocketSession implements Subscriber {
     state = State.CLOSED;
     gateway.sessions().remove(this);
     context.owner().cancelTimer(helloTimer);
-    if (stallTimer >= 0) {
-      context.owner().cancelTimer(stallTimer);
-    }
+    stopLagCheck();
     if (attached != null) {
       String room = slug;
       attached.onSuccess(v -> gateway.rooms().detach(this, room));
