@@ -3,6 +3,7 @@ package dev.backchannel;
 import dev.backchannel.config.Config;
 import dev.backchannel.config.ConfigLoader;
 import dev.backchannel.gateway.Backchannel;
+import dev.backchannel.gateway.EventLog;
 import dev.backchannel.metrics.ServerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,7 +35,7 @@ public final class Main {
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
-    Backchannel.start(vertx, config, metrics)
+    Backchannel.start(vertx, config, metrics, EventLog.stdout(config.logFormat()))
         .onSuccess(app -> {
           System.out.println(banner(config, app));
           Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, app), "backchannel-shutdown"));

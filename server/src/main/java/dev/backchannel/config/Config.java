@@ -9,7 +9,9 @@ import java.util.List;
  *
  * @param organizerKey null means: generate one at start and print it
  * @param allowedOrigins origins that may open {@code /ws}; empty means the server's own origin only
- * @param tokenSecret HMAC secret for participant tokens; null means a random one per process
+ * @param tokenSecret HMAC secret for participant tokens; null means one shared through the store
+ * @param previousTokenSecrets secrets tokens may still be signed with, during a rotation
+ * @param corsOrigins origins allowed to call the HTTP API from other sites; empty means none
  * @param loops event loops that own rooms; 0 means one per core
  * @param gateways HTTP/WebSocket server instances; 0 means one per core
  */
@@ -25,6 +27,9 @@ public record Config(
     int helloTimeoutMs,
     int maxFrameBytes,
     String tokenSecret,
+    List<String> previousTokenSecrets,
+    List<String> corsOrigins,
+    String logFormat,
     int loops,
     int gateways,
     int socketsPerParticipant,
@@ -81,6 +86,12 @@ public record Config(
       throw new IllegalArgumentException("tokenSecret must be at least 16 characters");
     }
     allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+    previousTokenSecrets = previousTokenSecrets == null ? List.of() : List.copyOf(previousTokenSecrets);
+    corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+    logFormat = logFormat == null ? "text" : logFormat;
+    if (!List.of("text", "json").contains(logFormat)) {
+      throw new IllegalArgumentException("logFormat must be text or json, got " + logFormat);
+    }
     scoring = scoring == null ? ScoringRules.defaults() : scoring;
   }
 

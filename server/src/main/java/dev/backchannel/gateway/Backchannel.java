@@ -47,11 +47,11 @@ public final class Backchannel {
   }
 
   public static Future<Backchannel> start(Vertx vertx, Config config) {
-    return start(vertx, config, ServerMetrics.standalone());
+    return start(vertx, config, ServerMetrics.standalone(), EventLog.stdout(config.logFormat()));
   }
 
-  /** Starts with the given meters (Main shares them with Vert.x's own metrics). */
-  public static Future<Backchannel> start(Vertx vertx, Config config, ServerMetrics metrics) {
+  /** Starts with the given meters (Main shares them with Vert.x's own metrics) and event log. */
+  public static Future<Backchannel> start(Vertx vertx, Config config, ServerMetrics metrics, EventLog log) {
     boolean generated = config.organizerKey() == null;
     String organizerKey = generated ? Secrets.newKey() : config.organizerKey();
     Clock clock = Clock.systemUTC();
@@ -65,7 +65,7 @@ public final class Backchannel {
           .map(engine -> (Store) new TimedStore(engine, metrics))
           .compose(store -> sharedSecret(store, config)
               .compose(secret -> serve(vertx, config, loops, rooms, store, codec, organizerKey, generated, secret,
-                  metrics))
+                  metrics, log))
               .recover(e -> store.close().transform(v -> Future.failedFuture(e))))
           .recover(e -> loops.stop().transform(v -> Future.failedFuture(e)));
     });
@@ -81,11 +81,11 @@ public final class Backchannel {
   }
 
   private static Future<Backchannel> serve(Vertx vertx, Config config, RoomLoops loops, Rooms rooms, Store store,
-      Codec codec, String organizerKey, boolean generated, String secret, ServerMetrics metrics) {
+      Codec codec, String organizerKey, boolean generated, String secret, ServerMetrics metrics, EventLog log) {
     rooms.use(store);
-    Gateway gateway = new Gateway(config, codec, new CommandDecoder(codec), new Tokens(secret),
+    Gateway gateway = new Gateway(config, codec, new CommandDecoder(codec), new Tokens(secret, config.previousTokenSecrets()),
         Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()),
-        ConcurrentHashMap.newKeySet(), metrics);
+        ConcurrentHashMap.newKeySet(), metrics, log);
     for (Role role : Role.values()) {
       metrics.gauge("backchannel.sockets", "Open sockets by role", () -> countSockets(gateway, role),
           "role", role.wire());
@@ -101,7 +101,11 @@ public final class Backchannel {
       instances.add(g);
       return g;
     }, new DeploymentOptions().setInstances(config.gatewayCount()))
-        .map(id -> new Backchannel(vertx, loops, gateway, instances.get(0).actualPort(), organizerKey, generated, id));
+        .map(id -> {
+          log.event("server.started", "port", Integer.toString(instances.get(0).actualPort()), "store", config.store(),
+              "gateways", Integer.toString(config.gatewayCount()), "loops", Integer.toString(config.loopCount()));
+          return new Backchannel(vertx, loops, gateway, instances.get(0).actualPort(), organizerKey, generated, id);
+        });
   }
 
   /** Sockets with this role now (null: still before their welcome). */
@@ -127,6 +131,7 @@ public final class Backchannel {
    * releases the store; the Vert.x instance stays the caller's.
    */
   public Future<Void> stop() {
+    gateway.log().event("server.stopping", "sockets", Integer.toString(gateway.sessions().size()));
     Future<?> closed = Future.join(gateway.sessions().stream().map(SocketSession::shutdown).toList());
     return closed.transform(v -> vertx.undeploy(deployment))
         .<Void>mapEmpty()

@@ -22,4 +22,5 @@ record Gateway(
     Rooms rooms,
     JoinLimiter joins,
     Set<SocketSession> sessions,
-    ServerMetrics metrics) {}
+    ServerMetrics metrics,
+    EventLog log) {}

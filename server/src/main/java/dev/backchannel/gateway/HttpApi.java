@@ -15,9 +15,12 @@ import dev.backchannel.wire.Text;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The HTTP API of PROTOCOL.md: rooms, participants, listings, close, export and health. */
@@ -38,6 +41,13 @@ final class HttpApi {
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY);
+    if (!gateway.config().corsOrigins().isEmpty()) {
+      // Only the configured sites may call the API from a browser; without any, no CORS headers at all.
+      router.route("/api/*").handler(CorsHandler.create()
+          .addOrigins(gateway.config().corsOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+          .allowedHeaders(Set.of("Authorization", "Content-Type")));
+    }
     router.post("/api/rooms").handler(body).handler(this::createRoom);
     router.get("/api/rooms/:slug").handler(this::room);
     router.post("/api/rooms/:slug/participants").handler(body).handler(this::join);
@@ -82,6 +92,10 @@ final class HttpApi {
     String shownTitle = title.isEmpty() ? "#" + tag : title;
     respond(ctx, 201, gateway.store()
         .createRoom(new NewRoom(slug, "#" + tag, shownTitle, Secrets.hash(speakerKey), Secrets.hash(moderatorKey)))
+        .map(room -> {
+          gateway.log().event("room.created", "room", room.slug());
+          return room;
+        })
         .map(room -> new CreatedRoom(room.slug(), room.hashtag(), room.title(), "open", speakerKey, moderatorKey,
             new Links("/r/" + slug, "/r/" + slug + "/dashboard#key=" + speakerKey,
                 "/r/" + slug + "/moderate#key=" + moderatorKey))));
@@ -133,7 +147,10 @@ final class HttpApi {
     String slug = slug(ctx);
     respond(ctx, 200, moderator(ctx, slug)
         .compose(room -> gateway.store().close(slug))
-        .map(v -> new Closed(slug, "closed")));
+        .map(v -> {
+          gateway.log().event("room.closed", "room", slug);
+          return new Closed(slug, "closed");
+        }));
   }
 
   private void export(RoutingContext ctx) {

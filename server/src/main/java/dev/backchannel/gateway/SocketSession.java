@@ -193,6 +193,10 @@ final class SocketSession implements Subscriber {
     if (state == State.CLOSED) {
       return Future.succeededFuture();
     }
+    if (code == POLICY || code == TOO_BIG) { // the server's own decision about a client: worth a line
+      gateway.log().event("socket.closed", "room", slug, "role", role == null ? "pending" : role.wire(),
+          "participant", participantId, "code", Short.toString(code), "reason", reason);
+    }
     onClosed();
     return ws.close(code, reason);
   }
@@ -273,7 +277,10 @@ final class SocketSession implements Subscriber {
     } else if (command instanceof Command.SetMark m) {
       answer("mark", m.cid(), requireStaff().compose(v -> gateway.rooms().mark(slug, role, m.post(), m.status())));
     } else if (command instanceof Command.Ban b) {
-      answer("ban", b.cid(), requireModerator().compose(v -> gateway.store().ban(slug, b.participant())).map(v -> (Post) null));
+      answer("ban", b.cid(), requireModerator().compose(v -> gateway.store().ban(slug, b.participant())).map(v -> {
+        gateway.log().event("participant.banned", "room", slug, "participant", b.participant());
+        return (Post) null;
+      }));
     } else {
       throw ErrorCode.INVALID.failure("already joined");
     }
@@ -370,6 +377,9 @@ final class SocketSession implements Subscriber {
         reply(new Frames.Ack(cid, done.result()));
       } else {
         Failure f = done.cause() instanceof Failure failure ? failure : ErrorCode.UNAVAILABLE.failure("the store did not answer");
+        if (f.code() == ErrorCode.UNAVAILABLE) {
+          gateway.log().event("store.unavailable", "room", slug, "command", type);
+        }
         gateway.metrics().command(type, f.code().wire());
         refuse(cid, f);
       }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -17,14 +18,25 @@ public final class Tokens {
   private static final String ALGORITHM = "HmacSHA256";
 
   private final SecretKeySpec key;
+  private final List<SecretKeySpec> previous;
 
   public Tokens(String secret) {
-    this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+    this(secret, List.of());
+  }
+
+  /** Signs with {@code secret}; also accepts tokens signed with any of {@code previous} (a rotation). */
+  public Tokens(String secret, List<String> previous) {
+    this.key = spec(secret);
+    this.previous = previous.stream().map(Tokens::spec).toList();
+  }
+
+  private static SecretKeySpec spec(String secret) {
+    return new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
   }
 
   public String issue(String room, String participantId) {
     String payload = room + "." + participantId;
-    return payload + "." + sign(payload);
+    return payload + "." + sign(payload, key);
   }
 
   /** The participant id the token names for {@code room}, or empty when it is not a valid token for it. */
@@ -35,15 +47,18 @@ public final class Tokens {
       return Optional.empty();
     }
     String payload = token.substring(0, last);
-    byte[] expected = sign(payload).getBytes(StandardCharsets.US_ASCII);
     byte[] given = token.substring(last + 1).getBytes(StandardCharsets.US_ASCII);
-    if (!MessageDigest.isEqual(expected, given) || !token.substring(0, first).equals(room)) {
+    boolean signed = MessageDigest.isEqual(sign(payload, key).getBytes(StandardCharsets.US_ASCII), given);
+    for (SecretKeySpec old : previous) {
+      signed |= MessageDigest.isEqual(sign(payload, old).getBytes(StandardCharsets.US_ASCII), given);
+    }
+    if (!signed || !token.substring(0, first).equals(room)) {
       return Optional.empty();
     }
     return Optional.of(token.substring(first + 1, last));
   }
 
-  private String sign(String payload) {
+  private static String sign(String payload, SecretKeySpec key) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);

@@ -633,6 +633,23 @@ class HttpApiTest {
   }
 
   @Test
+  void corsHeadersOnlyForConfiguredOrigins() {
+    var preflight = Map.of("Origin", "https://conf.example", "Access-Control-Request-Method", "POST");
+    assertThat(server.request(HttpMethod.OPTIONS, "/api/rooms", null, null, preflight).headers()
+        .get("Access-Control-Allow-Origin")).as("none configured").isNull();
+    Vertx other = Vertx.vertx();
+    try (TestServer cors = TestServer.start(other, "--cors-origins=https://conf.example")) {
+      assertThat(cors.request(HttpMethod.OPTIONS, "/api/rooms", null, null, preflight).headers()
+          .get("Access-Control-Allow-Origin")).isEqualTo("https://conf.example");
+      var foreign = Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "POST");
+      assertThat(cors.request(HttpMethod.OPTIONS, "/api/rooms", null, null, foreign).headers()
+          .get("Access-Control-Allow-Origin")).isNull();
+    } finally {
+      TestServer.await(other.close());
+    }
+  }
+
+  @Test
   void webPagesAreServed() {
     // Its own server: a page request that never answers must not tie up the shared client's connections.
     Vertx other = Vertx.vertx();

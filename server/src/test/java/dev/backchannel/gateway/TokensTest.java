@@ -2,6 +2,7 @@ package dev.backchannel.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Participant tokens cannot be forged, altered or moved to another room. */
@@ -32,6 +33,17 @@ class TokensTest {
     assertThat(tokens.verify("", "devconf")).isEmpty();
     assertThat(tokens.verify("devconf", "devconf")).isEmpty();
     assertThat(tokens.verify("devconf..", "devconf")).isEmpty();
+  }
+
+  @Test
+  void aRotatedSecretStillAcceptsTokensOfThePreviousOneAndSignsWithTheNew() {
+    String old = tokens.issue("devconf", "abc123");
+    Tokens rotated = new Tokens("the-new-server-secret!!", List.of("a-server-secret-of-some-length"));
+    assertThat(rotated.verify(old, "devconf")).contains("abc123");
+    String fresh = rotated.issue("devconf", "abc123");
+    assertThat(fresh).isNotEqualTo(old);
+    assertThat(new Tokens("the-new-server-secret!!").verify(fresh, "devconf")).contains("abc123");
+    assertThat(new Tokens("the-new-server-secret!!").verify(old, "devconf")).as("once the old one is dropped").isEmpty();
   }
 
   @Test

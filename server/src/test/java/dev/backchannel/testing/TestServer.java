@@ -3,6 +3,8 @@ package dev.backchannel.testing;
 import dev.backchannel.config.Config;
 import dev.backchannel.config.ConfigLoader;
 import dev.backchannel.gateway.Backchannel;
+import dev.backchannel.gateway.EventLog;
+import dev.backchannel.metrics.ServerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -42,13 +44,19 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a server on port 0 with the given flags (e.g. {@code "--broadcast-interval-ms=50"}). */
   public static TestServer start(Vertx vertx, String... flags) {
+    return start(vertx, null, flags);
+  }
+
+  /** A server whose event log goes to {@code log} (null: standard output). */
+  public static TestServer start(Vertx vertx, EventLog log, String... flags) {
     List<String> all = new ArrayList<>(List.of("--port=0", "--host=127.0.0.1", "--organizer-key=test-organizer-key-0123"));
     if ("redis".equals(System.getProperty(STORE_PROPERTY))) {
       all.addAll(List.of("--store=redis", "--redis-uri=" + SharedRedis.uri()));
     }
     all.addAll(List.of(flags));
     Config config = new ConfigLoader().load(all, Map.of());
-    return new TestServer(vertx, await(Backchannel.start(vertx, config)));
+    return new TestServer(vertx, await(log == null ? Backchannel.start(vertx, config)
+        : Backchannel.start(vertx, config, ServerMetrics.standalone(), log)));
   }
 
   public Vertx vertx() {
