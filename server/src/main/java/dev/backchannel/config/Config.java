@@ -12,6 +12,7 @@ import java.util.List;
  * @param tokenSecret HMAC secret for participant tokens; null means one shared through the store
  * @param previousTokenSecrets secrets tokens may still be signed with, during a rotation
  * @param corsOrigins origins allowed to call the HTTP API from other sites; empty means none
+ * @param trustedProxies addresses of reverse proxies whose X-Forwarded-For names the real client
  * @param loops event loops that own rooms; 0 means one per core
  * @param gateways HTTP/WebSocket server instances; 0 means one per core
  */
@@ -29,6 +30,7 @@ public record Config(
     String tokenSecret,
     List<String> previousTokenSecrets,
     List<String> corsOrigins,
+    List<String> trustedProxies,
     String logFormat,
     int loops,
     int gateways,
@@ -88,6 +90,7 @@ public record Config(
     allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
     previousTokenSecrets = previousTokenSecrets == null ? List.of() : List.copyOf(previousTokenSecrets);
     corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+    trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     logFormat = logFormat == null ? "text" : logFormat;
     if (!List.of("text", "json").contains(logFormat)) {
       throw new IllegalArgumentException("logFormat must be text or json, got " + logFormat);

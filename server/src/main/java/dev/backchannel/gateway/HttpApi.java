@@ -108,7 +108,7 @@ final class HttpApi {
 
   private void join(RoutingContext ctx) {
     String slug = slug(ctx);
-    if (!gateway.joins().allow(ctx.request().remoteAddress().hostAddress())) {
+    if (!gateway.joins().allow(clientAddress(ctx))) {
       throw ErrorCode.RATE_LIMITED.failure("too many joins from this address; try again in a minute");
     }
     JsonNode req = json(ctx);
@@ -200,6 +200,27 @@ final class HttpApi {
   private Future<Frames.Room> wireRoom(RoomInfo room) {
     return gateway.rooms().online(room.slug()).map(online ->
         new Frames.Room(room.slug(), room.hashtag(), room.title(), room.status(), online, room.posts()));
+  }
+
+  /**
+   * The client's address: the peer's, or behind a trusted proxy the last address its
+   * X-Forwarded-For names that is not itself a trusted proxy (the entry our own proxy appended).
+   */
+  private String clientAddress(RoutingContext ctx) {
+    String peer = ctx.request().remoteAddress().hostAddress();
+    List<String> proxies = gateway.config().trustedProxies();
+    String forwarded = ctx.request().getHeader("X-Forwarded-For");
+    if (forwarded == null || !proxies.contains(peer)) {
+      return peer;
+    }
+    String[] hops = forwarded.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].trim();
+      if (!hop.isEmpty() && !proxies.contains(hop)) {
+        return hop;
+      }
+    }
+    return peer;
   }
 
   private static String slug(RoutingContext ctx) {

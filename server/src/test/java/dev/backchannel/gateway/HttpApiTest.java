@@ -633,6 +633,36 @@ class HttpApiTest {
   }
 
   @Test
+  void behindATrustedProxyJoinsAreLimitedPerForwardedClientNotPerProxy() {
+    Vertx other = Vertx.vertx();
+    try (TestServer proxied = TestServer.start(other, "--joins-per-minute=2", "--trusted-proxies=127.0.0.1")) {
+      String slug = proxied.createRoom("#proxied").getString("slug");
+      String path = "/api/rooms/" + slug + "/participants";
+      for (String client : List.of("203.0.113.7", "203.0.113.7", "198.51.100.9", "198.51.100.9")) {
+        assertThat(proxied.request(HttpMethod.POST, path, null, "{}", Map.of("X-Forwarded-For", "10.0.0.1, " + client))
+            .status()).as("two joins each for two clients behind one proxy").isEqualTo(201);
+      }
+      assertThat(proxied.request(HttpMethod.POST, path, null, "{}", Map.of("X-Forwarded-For", "203.0.113.7")).status())
+          .isEqualTo(429);
+    } finally {
+      TestServer.await(other.close());
+    }
+    Vertx direct = Vertx.vertx();
+    try (TestServer untrusting = TestServer.start(direct, "--joins-per-minute=2")) {
+      String slug = untrusting.createRoom("#direct").getString("slug");
+      String path = "/api/rooms/" + slug + "/participants";
+      int refused = 0;
+      for (String client : List.of("203.0.113.1", "203.0.113.2", "203.0.113.3")) {
+        refused += untrusting.request(HttpMethod.POST, path, null, "{}", Map.of("X-Forwarded-For", client)).status()
+            == 429 ? 1 : 0;
+      }
+      assertThat(refused).as("a forged header from an untrusted peer changes nothing").isEqualTo(1);
+    } finally {
+      TestServer.await(direct.close());
+    }
+  }
+
+  @Test
   void corsHeadersOnlyForConfiguredOrigins() {
     var preflight = Map.of("Origin", "https://conf.example", "Access-Control-Request-Method", "POST");
     assertThat(server.request(HttpMethod.OPTIONS, "/api/rooms", null, null, preflight).headers()
