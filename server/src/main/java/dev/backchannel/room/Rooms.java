@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * This node's rooms: a {@link RoomView} for every room that has sockets here, fed by the store's
@@ -159,31 +161,41 @@ public final class Rooms implements RoomEvents {
     return slots.size();
   }
 
-  /** Distinct participants with an open socket in the room on this node. */
+  /**
+   * Distinct participants with an open socket in the room on any node: the view's count when this
+   * node has one, else the store's.
+   */
   public Future<Integer> online(String slug) {
     return loops.call(slug, () -> {
-      Slot slot = slots.get(slug);
-      return Future.succeededFuture(slot == null || slot.view == null ? 0 : slot.view.online());
+      RoomView view = viewOf(slug);
+      return view != null ? Future.succeededFuture(view.online()) : store.online(slug, 0);
     });
   }
 
   public Future<Post> post(String slug, String participantId, String cid, String text, String replyTo) {
-    return loops.call(slug, () -> {
-      RoomView view = viewOf(slug);
-      if (view != null && !view.allowPost(participantId)) {
-        return answeredOrRefused(slug, participantId, cid, "too many posts; wait a little");
-      }
-      return store.post(slug, participantId, cid, text, replyTo);
-    });
+    return withinAllowance(slug, participantId, cid, view -> view.allowPost(participantId),
+        "too many posts; wait a little", () -> store.post(slug, participantId, cid, text, replyTo));
   }
 
   public Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value) {
+    return withinAllowance(slug, participantId, cid, view -> view.allowRating(participantId),
+        "too many ratings; slow down", () -> store.rate(slug, participantId, cid, postId, value));
+  }
+
+  /**
+   * Runs a participant's command if their allowance has room; over it, a retry of a command already
+   * applied still gets its answer, anything else is {@code rate_limited}.
+   */
+  private Future<Post> withinAllowance(String slug, String participantId, String cid, Predicate<RoomView> allowance,
+      String refusal, Supplier<Future<Post>> command) {
     return loops.call(slug, () -> {
       RoomView view = viewOf(slug);
-      if (view != null && !view.allowRating(participantId)) {
-        return answeredOrRefused(slug, participantId, cid, "too many ratings; slow down");
+      if (view == null || allowance.test(view)) {
+        return command.get();
       }
-      return store.rate(slug, participantId, cid, postId, value);
+      return store.answered(slug, participantId, cid).compose(earlier -> earlier != null
+          ? Future.succeededFuture(earlier)
+          : Future.failedFuture(ErrorCode.RATE_LIMITED.failure(refusal)));
     });
   }
 
@@ -199,13 +211,6 @@ public final class Rooms implements RoomEvents {
       }
       return store.mark(slug, postId, mark);
     });
-  }
-
-  /** Over the limit: a retry of a command already applied still gets its answer, anything else is refused. */
-  private Future<Post> answeredOrRefused(String slug, String participantId, String cid, String message) {
-    return store.answered(slug, participantId, cid).compose(earlier -> earlier != null
-        ? Future.succeededFuture(earlier)
-        : Future.failedFuture(ErrorCode.RATE_LIMITED.failure(message)));
   }
 
   private RoomView viewOf(String slug) {
