@@ -53,7 +53,8 @@ final class SocketSession implements Subscriber {
   private State state = State.AWAITING_HELLO;
   private long helloTimer;
   private String slug;
-  private Role role;
+  /** Read by the metrics scrape from another thread. */
+  private volatile Role role;
   private String participantId;
   private Future<Void> attached;
   /** The seq up to which this client has every change (its welcome, then each batch it got). */
