@@ -50,6 +50,10 @@ public final class GatewayVerticle extends VerticleBase {
         .setHost(gateway.config().host())
         .setMaxWebSocketFrameSize(gateway.config().maxFrameBytes())
         .setMaxWebSocketMessageSize(gateway.config().maxFrameBytes())
+        // No compression: RSV bits then fail the connection as RFC 6455 says, and no client can make
+        // the server inflate a small frame a thousandfold.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         // A peer that ignores our close frame must not hold a shutdown for long.
         .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS);
     if (gateway.config().socketSendBufferBytes() > 0) {

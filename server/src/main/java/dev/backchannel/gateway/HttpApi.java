@@ -245,8 +245,8 @@ final class HttpApi {
     if (v == null || v.isNull()) {
       return null;
     }
-    if (!v.isTextual()) {
-      throw ErrorCode.INVALID.failure(field + " must be a string");
+    if (!v.isTextual() || Text.hasLoneSurrogate(v.textValue())) {
+      throw ErrorCode.INVALID.failure(field + " must be a string of Unicode text");
     }
     return v.textValue();
   }

@@ -19,6 +19,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +40,7 @@ final class SocketSession implements Subscriber {
   static final short POLICY = 1008;
   static final short GOING_AWAY = 1001;
   static final short TOO_BIG = 1009;
+  static final short NOT_UTF8 = 1007;
   /** Output a socket may have queued before it counts as not keeping up. */
   static final int WRITE_QUEUE_BYTES = 256 * 1024;
   /** How often a socket that is behind is checked for room in its queue. */
@@ -63,6 +68,8 @@ final class SocketSession implements Subscriber {
   private boolean behind;
   private long lagTimer = -1;
   private int urgentWhileFull;
+  /** The bytes of the text message being received, checked as UTF-8 once it is whole. */
+  private Buffer textBytes;
 
   SocketSession(ServerWebSocket ws, Context context, Gateway gateway) {
     this.ws = ws;
@@ -76,6 +83,7 @@ final class SocketSession implements Subscriber {
   void start() {
     gateway.sessions().add(this);
     ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    ws.frameHandler(this::checkUtf8);
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(this::onBinary);
     ws.closeHandler(v -> onClosed());
@@ -194,7 +202,7 @@ final class SocketSession implements Subscriber {
     if (state == State.CLOSED) {
       return Future.succeededFuture();
     }
-    if (code == POLICY || code == TOO_BIG) { // the server's own decision about a client: worth a line
+    if (code == POLICY || code == TOO_BIG || code == NOT_UTF8) { // the server's own decision about a client: worth a line
       gateway.log().event("socket.closed", "room", slug, "role", role == null ? "pending" : role.wire(),
           "participant", participantId, "code", Short.toString(code), "reason", reason);
     }
@@ -226,6 +234,29 @@ final class SocketSession implements Subscriber {
       close((short) corrupted.closeStatus().code(), "frame rejected");
     } else if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size")) {
       close(TOO_BIG, "message over " + gateway.config().maxFrameBytes() + " bytes");
+    }
+  }
+
+  /**
+   * RFC 6455 8.1: a text message that is not UTF-8 fails the connection with 1007. Vert.x would
+   * decode it with replacement characters; this sees each frame before Vert.x joins them.
+   */
+  private void checkUtf8(WebSocketFrame frame) {
+    if (frame.isText()) {
+      textBytes = Buffer.buffer();
+    } else if (!frame.isContinuation() || textBytes == null) {
+      return;
+    }
+    textBytes.appendBuffer(frame.binaryData());
+    if (!frame.isFinal()) {
+      return;
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(textBytes.getBytes());
+    textBytes = null;
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(bytes);
+    } catch (CharacterCodingException e) {
+      close(NOT_UTF8, "text is not UTF-8");
     }
   }
 

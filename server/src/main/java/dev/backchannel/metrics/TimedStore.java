@@ -68,8 +68,8 @@ public final class TimedStore implements Store {
   }
 
   @Override
-  public Future<Post> mark(String slug, String postId, Mark mark) {
-    return timed("mark", () -> engine.mark(slug, postId, mark));
+  public Future<Post> mark(String slug, String postId, Mark mark, boolean moderator) {
+    return timed("mark", () -> engine.mark(slug, postId, mark, moderator));
   }
 
   @Override

@@ -386,9 +386,9 @@ final class RoomView {
       // A socket admitted at this very seq already has every post of the batch from its welcome.
       Map<Subscriber, Long> fresh = admittedSinceFlush;
       long batchSeq = seq;
+      metrics.broadcast(batch.size(), subscribers);
       fanout(everyone(), s -> fresh.getOrDefault(s, -1L) == batchSeq ? null
           : s.role() == Role.MODERATOR ? full : redacted, (s, frame) -> s.sendBatch(frame, batchSeq));
-      metrics.broadcast(batch.size(), subscribers);
     }
     admittedSinceFlush = new HashMap<>();
     if (presenceChanged) {

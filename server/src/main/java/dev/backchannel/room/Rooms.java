@@ -199,18 +199,9 @@ public final class Rooms implements RoomEvents {
     });
   }
 
-  /** Marks a post; speakers may neither hide a post nor bring back one a moderator hid. */
+  /** Marks a post; the store refuses speakers who would hide a post or bring back a hidden one. */
   public Future<Post> mark(String slug, Role role, String postId, Mark mark) {
-    return loops.call(slug, () -> {
-      if (role != Role.MODERATOR) {
-        RoomView view = viewOf(slug);
-        Post current = view == null ? null : view.post(postId);
-        if (mark == Mark.HIDDEN || (current != null && current.hidden())) {
-          throw ErrorCode.FORBIDDEN.failure("only moderators hide and unhide posts");
-        }
-      }
-      return store.mark(slug, postId, mark);
-    });
+    return store.mark(slug, postId, mark, role == Role.MODERATOR);
   }
 
   private RoomView viewOf(String slug) {

@@ -167,10 +167,13 @@ final class MemoryRoom {
     return answer;
   }
 
-  Post mark(String postId, Mark mark) {
+  Post mark(String postId, Mark mark, boolean moderator) {
     Entry entry = posts.get(postId);
     if (entry == null) {
       throw ErrorCode.NOT_FOUND.failure("no such post");
+    }
+    if (!moderator && (mark == Mark.HIDDEN || entry.mark == Mark.HIDDEN)) {
+      throw ErrorCode.FORBIDDEN.failure("only moderators hide and unhide posts");
     }
     if (entry.mark == mark) {
       return entry.post;

@@ -76,8 +76,8 @@ public final class MemoryStore implements Store {
   }
 
   @Override
-  public Future<Post> mark(String slug, String postId, Mark mark) {
-    return inRoom(slug, r -> r.mark(postId, mark));
+  public Future<Post> mark(String slug, String postId, Mark mark, boolean moderator) {
+    return inRoom(slug, r -> r.mark(postId, mark, moderator));
   }
 
   @Override

@@ -35,8 +35,12 @@ public interface Store {
   /** Sets, changes ({@code value}) or withdraws ({@code null}) a rating; the answer carries {@code mine}. */
   Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value);
 
-  /** Sets the staff mark of a post; highlighting one post un-highlights the previous one. */
-  Future<Post> mark(String slug, String postId, Mark mark);
+  /**
+   * Sets the staff mark of a post; highlighting one post un-highlights the previous one. Only a
+   * moderator may hide a post or touch a hidden one ({@code forbidden} otherwise), checked in the
+   * same atomic step as the change.
+   */
+  Future<Post> mark(String slug, String postId, Mark mark, boolean moderator);
 
   /** Bans a participant: their ratings stop counting and every post they rated is recomputed. */
   Future<Void> ban(String slug, String participantId);

@@ -110,7 +110,7 @@ public final class CommandDecoder {
   }
 
   private static boolean validCid(String cid) {
-    return !cid.isEmpty() && cid.length() <= MAX_CID;
+    return !cid.isEmpty() && cid.length() <= MAX_CID && !Text.hasLoneSurrogate(cid);
   }
 
   private static String string(JsonNode frame, String field, boolean required, int maxLength) {
@@ -127,6 +127,9 @@ public final class CommandDecoder {
     String s = v.textValue();
     if (s.length() > maxLength || (required && s.isEmpty())) {
       throw ErrorCode.INVALID.failure(field + " must be 1-" + maxLength + " characters");
+    }
+    if (Text.hasLoneSurrogate(s)) {
+      throw ErrorCode.INVALID.failure(field + " must be Unicode text (it holds half a surrogate pair)");
     }
     return s;
   }

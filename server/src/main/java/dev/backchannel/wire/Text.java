@@ -8,14 +8,24 @@ public final class Text {
   private Text() {}
 
   public static String clean(String raw) {
-    String nfc = Normalizer.normalize(raw, Normalizer.Form.NFC);
-    StringBuilder out = new StringBuilder(nfc.length());
-    nfc.codePoints().forEach(cp -> {
-      if (cp == '\n' || !Character.isISOControl(cp)) {
+    // Removal first, normalisation last: what is stored is NFC, and cleaning it again changes nothing.
+    StringBuilder out = new StringBuilder(raw.length());
+    raw.codePoints().forEach(cp -> {
+      if ((cp == '\n' || !Character.isISOControl(cp)) && !isLoneSurrogate(cp)) {
         out.appendCodePoint(cp);
       }
     });
-    return out.toString().strip();
+    return Normalizer.normalize(out, Normalizer.Form.NFC).strip();
+  }
+
+  /** Whether a string holds half a surrogate pair: not Unicode text, and not encodable as UTF-8. */
+  public static boolean hasLoneSurrogate(String s) {
+    return s.codePoints().anyMatch(Text::isLoneSurrogate);
+  }
+
+  /** codePoints() yields an unpaired surrogate as itself; a paired one never appears alone. */
+  private static boolean isLoneSurrogate(int cp) {
+    return cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE;
   }
 
   /**
@@ -26,12 +36,12 @@ public final class Text {
    */
   public static String nick(String raw) {
     StringBuilder out = new StringBuilder();
-    clean(raw).codePoints().forEach(cp -> {
+    raw.codePoints().forEach(cp -> {
       if (Character.getType(cp) != Character.FORMAT || cp == ZERO_WIDTH_JOINER || cp == ZERO_WIDTH_NON_JOINER) {
         out.appendCodePoint(Character.isWhitespace(cp) ? ' ' : cp);
       }
     });
-    return out.toString().replaceAll(" {2,}", " ").strip();
+    return clean(out.toString()).replaceAll(" {2,}", " ");
   }
 
   private static final int ZERO_WIDTH_JOINER = 0x200D;

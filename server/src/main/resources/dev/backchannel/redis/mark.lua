@@ -1,10 +1,14 @@
--- ARGV: postId, mark (visible|answered|highlighted|hidden). Returns {post JSON, event JSON or false}.
+-- ARGV: postId, mark (visible|answered|highlighted|hidden), moderator (1|0).
+-- Returns {post JSON, event JSON or false}. Only moderators hide a post or touch a hidden one.
 local missing = require_room()
 if missing then return missing end
 local id, mark = ARGV[1], ARGV[2]
 local key = post_key(id)
 if redis.call('EXISTS', key) == 0 then return fail('not_found', 'no such post') end
 local current = redis.call('HGET', key, 'mk')
+if ARGV[3] ~= '1' and (mark == 'hidden' or current == 'hidden') then
+  return fail('forbidden', 'only moderators hide and unhide posts')
+end
 if current == mark then return { cjson.encode(render(id)), false } end
 local touched = {}
 local highlighted = redis.call('HGET', ROOM, 'hl')

@@ -116,7 +116,7 @@ class RedisStoreContextTest {
     onSame(context, "answered", () -> s.answered(slug, ada.id(), "c1"));
     onSame(context, "rate", () -> s.rate(slug, bob.id(), "r1", post.id(), 4));
     onSame(context, "rate again with the same cid", () -> s.rate(slug, bob.id(), "r1", post.id(), 4));
-    onSame(context, "mark", () -> s.mark(slug, post.id(), Mark.ANSWERED));
+    onSame(context, "mark", () -> s.mark(slug, post.id(), Mark.ANSWERED, true));
     onSame(context, "ratingsOf", () -> s.ratingsOf(slug, bob.id()));
     onSame(context, "list", () -> s.list(slug, PostOrder.TOP, 10));
     onSame(context, "history", () -> s.history(slug, 0));

@@ -132,7 +132,7 @@ public abstract class StoreConformance {
     assertFails(ErrorCode.NOT_FOUND, store.participant(slug, "nobody"));
     assertFails(ErrorCode.NOT_FOUND, store.post(slug, "nobody", cid(), "hello", null));
     assertFails(ErrorCode.NOT_FOUND, store.rate(slug, "nobody", cid(), "p1", 5));
-    assertFails(ErrorCode.NOT_FOUND, store.mark(slug, "p1", Mark.ANSWERED));
+    assertFails(ErrorCode.NOT_FOUND, store.mark(slug, "p1", Mark.ANSWERED, true));
     assertFails(ErrorCode.NOT_FOUND, store.ban(slug, "nobody"));
     assertFails(ErrorCode.NOT_FOUND, store.close(slug));
     assertFails(ErrorCode.NOT_FOUND, store.load(slug));
@@ -265,7 +265,7 @@ public abstract class StoreConformance {
     String slug = room();
     String ada = joinId(slug);
     Post parent = post(slug, ada, "soon hidden");
-    await(store.mark(slug, parent.id(), Mark.HIDDEN));
+    await(store.mark(slug, parent.id(), Mark.HIDDEN, true));
 
     noChange(slug, () -> store.post(slug, ada, cid(), "reply", parent.id()), ErrorCode.NOT_FOUND);
   }
@@ -459,7 +459,7 @@ public abstract class StoreConformance {
     String ada = joinId(slug);
     String bob = joinId(slug);
     Post post = post(slug, ada, "soon hidden");
-    await(store.mark(slug, post.id(), Mark.HIDDEN));
+    await(store.mark(slug, post.id(), Mark.HIDDEN, true));
 
     noChange(slug, () -> store.rate(slug, bob, cid(), post.id(), 5), ErrorCode.NOT_FOUND);
   }
@@ -603,9 +603,9 @@ public abstract class StoreConformance {
     rate(slug, cy, p1.id(), 2);
     rate(slug, cy, p1.id(), null);
     rate(slug, ada, p2.id(), 3);
-    await(store.mark(slug, p1.id(), Mark.HIGHLIGHTED));
-    await(store.mark(slug, p2.id(), Mark.HIGHLIGHTED));
-    await(store.mark(slug, p1.id(), Mark.HIDDEN));
+    await(store.mark(slug, p1.id(), Mark.HIGHLIGHTED, true));
+    await(store.mark(slug, p2.id(), Mark.HIGHLIGHTED, true));
+    await(store.mark(slug, p1.id(), Mark.HIDDEN, true));
     await(store.ban(slug, bob));
     await(store.close(slug));
     long expected = 12;
@@ -639,7 +639,7 @@ public abstract class StoreConformance {
     Post post = post(slug, joinId(slug), "mark me");
 
     for (Mark mark : List.of(Mark.ANSWERED, Mark.HIGHLIGHTED, Mark.VISIBLE, Mark.HIDDEN, Mark.ANSWERED)) {
-      Applied<Post> applied = applied(slug, () -> store.mark(slug, post.id(), mark));
+      Applied<Post> applied = applied(slug, () -> store.mark(slug, post.id(), mark, true));
       PostStatus expected = PostStatus.valueOf(mark.name());
       assertThat(applied.result().status()).as("after %s", mark).isEqualTo(expected);
       assertThat(applied.event().posts()).extracting(Post::id, Post::status).containsExactly(
@@ -654,9 +654,9 @@ public abstract class StoreConformance {
     String ada = joinId(slug);
     Post a = post(slug, ada, "A");
     Post b = post(slug, ada, "B");
-    await(store.mark(slug, a.id(), Mark.HIGHLIGHTED));
+    await(store.mark(slug, a.id(), Mark.HIGHLIGHTED, true));
 
-    Applied<Post> applied = applied(slug, () -> store.mark(slug, b.id(), Mark.HIGHLIGHTED));
+    Applied<Post> applied = applied(slug, () -> store.mark(slug, b.id(), Mark.HIGHLIGHTED, true));
 
     assertThat(applied.result().status()).isEqualTo(PostStatus.HIGHLIGHTED);
     assertThat(applied.event().posts()).extracting(Post::id, Post::status).containsExactlyInAnyOrder(
@@ -672,10 +672,10 @@ public abstract class StoreConformance {
     String ada = joinId(slug);
     Post a = post(slug, ada, "A");
     Post b = post(slug, ada, "B");
-    await(store.mark(slug, a.id(), Mark.HIGHLIGHTED));
-    await(store.mark(slug, a.id(), Mark.HIDDEN));
+    await(store.mark(slug, a.id(), Mark.HIGHLIGHTED, true));
+    await(store.mark(slug, a.id(), Mark.HIDDEN, true));
 
-    Applied<Post> applied = applied(slug, () -> store.mark(slug, b.id(), Mark.HIGHLIGHTED));
+    Applied<Post> applied = applied(slug, () -> store.mark(slug, b.id(), Mark.HIGHLIGHTED, true));
 
     assertThat(applied.event().posts()).extracting(Post::id).containsExactly(b.id());
     assertThat(await(store.load(slug)).posts()).extracting(Post::status)
@@ -693,8 +693,8 @@ public abstract class StoreConformance {
     }
     assertThat(last.status()).isEqualTo(PostStatus.COLLAPSED);
 
-    assertThat(await(store.mark(slug, post.id(), Mark.ANSWERED)).status()).isEqualTo(PostStatus.ANSWERED);
-    Applied<Post> back = applied(slug, () -> store.mark(slug, post.id(), Mark.VISIBLE));
+    assertThat(await(store.mark(slug, post.id(), Mark.ANSWERED, true)).status()).isEqualTo(PostStatus.ANSWERED);
+    Applied<Post> back = applied(slug, () -> store.mark(slug, post.id(), Mark.VISIBLE, true));
 
     assertThat(back.result().status()).isEqualTo(PostStatus.COLLAPSED);
     assertThat(back.event().posts()).extracting(Post::status).containsExactly(PostStatus.COLLAPSED);
@@ -707,18 +707,30 @@ public abstract class StoreConformance {
     Post post = post(slug, joinId(slug), "mark me");
 
     // a fresh post is already visible
-    assertThat(noChange(slug, () -> store.mark(slug, post.id(), Mark.VISIBLE)).status()).isEqualTo(PostStatus.VISIBLE);
+    assertThat(noChange(slug, () -> store.mark(slug, post.id(), Mark.VISIBLE, true)).status()).isEqualTo(PostStatus.VISIBLE);
     for (Mark mark : List.of(Mark.ANSWERED, Mark.HIGHLIGHTED, Mark.HIDDEN)) {
-      await(store.mark(slug, post.id(), mark));
-      Post again = noChange(slug, () -> store.mark(slug, post.id(), mark));
+      await(store.mark(slug, post.id(), mark, true));
+      Post again = noChange(slug, () -> store.mark(slug, post.id(), mark, true));
       assertThat(again.status()).isEqualTo(PostStatus.valueOf(mark.name()));
     }
   }
 
   @Test
+  void speakersMayNeitherHideNorUnhideAPost() {
+    String slug = room();
+    Post post = post(slug, joinId(slug), "keep me");
+    noChange(slug, () -> store.mark(slug, post.id(), Mark.HIDDEN, false), ErrorCode.FORBIDDEN);
+    await(store.mark(slug, post.id(), Mark.HIDDEN, true));
+    noChange(slug, () -> store.mark(slug, post.id(), Mark.VISIBLE, false), ErrorCode.FORBIDDEN);
+    noChange(slug, () -> store.mark(slug, post.id(), Mark.ANSWERED, false), ErrorCode.FORBIDDEN);
+    assertThat(await(store.mark(slug, post.id(), Mark.VISIBLE, true)).status()).isEqualTo(PostStatus.VISIBLE);
+    assertThat(await(store.mark(slug, post.id(), Mark.ANSWERED, false)).status()).isEqualTo(PostStatus.ANSWERED);
+  }
+
+  @Test
   void markingAnUnknownPostIsNotFound() {
     String slug = room();
-    noChange(slug, () -> store.mark(slug, "p-unknown", Mark.ANSWERED), ErrorCode.NOT_FOUND);
+    noChange(slug, () -> store.mark(slug, "p-unknown", Mark.ANSWERED, true), ErrorCode.NOT_FOUND);
   }
 
   @Test
@@ -728,7 +740,7 @@ public abstract class StoreConformance {
     Post kept = post(slug, ada, "kept");
     Post hidden = post(slug, ada, "offensive");
 
-    Applied<Post> applied = applied(slug, () -> store.mark(slug, hidden.id(), Mark.HIDDEN));
+    Applied<Post> applied = applied(slug, () -> store.mark(slug, hidden.id(), Mark.HIDDEN, true));
 
     assertThat(applied.result().status()).isEqualTo(PostStatus.HIDDEN);
     // the store keeps the text: only what participants are sent is redacted
@@ -741,7 +753,7 @@ public abstract class StoreConformance {
     assertThat(await(store.room(slug)).posts()).isEqualTo(1);
     assertThat(await(store.load(slug)).posts()).extracting(Post::id).containsExactly(kept.id(), hidden.id());
 
-    await(store.mark(slug, hidden.id(), Mark.VISIBLE));
+    await(store.mark(slug, hidden.id(), Mark.VISIBLE, true));
     assertThat(await(store.room(slug)).posts()).isEqualTo(2);
     assertThat(await(store.list(slug, PostOrder.NEW, 50))).extracting(Post::id).containsExactly(hidden.id(), kept.id());
   }
@@ -891,7 +903,7 @@ public abstract class StoreConformance {
     Post p2 = post(slug, bob, "second");
     Post p3 = post(slug, ada, "third");
     rate(slug, bob, p1.id(), 5);
-    await(store.mark(slug, p2.id(), Mark.HIDDEN));
+    await(store.mark(slug, p2.id(), Mark.HIDDEN, true));
     long last = seq(slug);
     RoomEvent lastEvent = awaitEvent(slug, last);
 
@@ -941,7 +953,7 @@ public abstract class StoreConformance {
     Post p1 = post(slug, ada, "one");
     rate(slug, bob, p1.id(), 5);
     post(slug, bob, "two");
-    await(store.mark(slug, p1.id(), Mark.ANSWERED));
+    await(store.mark(slug, p1.id(), Mark.ANSWERED, true));
     await(store.ban(slug, bob));
     await(store.close(slug));
     awaitEvent(slug, 6);
@@ -1066,8 +1078,8 @@ public abstract class StoreConformance {
   void listNeverShowsHiddenPostsAndFollowsChanges() {
     String slug = room();
     Fixture f = rankedRoom(slug);
-    await(store.mark(slug, f.p1(), Mark.HIDDEN));
-    await(store.mark(slug, f.p4(), Mark.HIDDEN));
+    await(store.mark(slug, f.p1(), Mark.HIDDEN, true));
+    await(store.mark(slug, f.p4(), Mark.HIDDEN, true));
 
     assertThat(await(store.list(slug, PostOrder.TOP, 50))).extracting(Post::id)
         .containsExactly(f.p2(), f.p5(), f.p3());
@@ -1098,7 +1110,7 @@ public abstract class StoreConformance {
     rate(slug, anonymous.id(), p2.id(), null);
     rate(slug, ada.id(), p2.id(), 3);
     rate(slug, ada.id(), p2.id(), 4);
-    await(store.mark(slug, p2.id(), Mark.HIDDEN));
+    await(store.mark(slug, p2.id(), Mark.HIDDEN, true));
 
     RoomExport export = await(store.export(slug));
 

@@ -187,8 +187,8 @@ public final class RedisStore implements Store {
   }
 
   @Override
-  public Future<Post> mark(String slug, String postId, Mark mark) {
-    return changing(slug, Script.MARK, postId, mark.wire());
+  public Future<Post> mark(String slug, String postId, Mark mark, boolean moderator) {
+    return changing(slug, Script.MARK, postId, mark.wire(), moderator ? "1" : "0");
   }
 
   @Override
