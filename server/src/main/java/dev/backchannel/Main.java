@@ -32,12 +32,14 @@ public final class Main {
     // One registry for Vert.x's own meters (HTTP, event loops, JVM) and the server's: /metrics shows both.
     ServerMetrics metrics = new ServerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+        // Native epoll where the platform has it: fewer copies and allocations per socket than NIO.
+        .with(new VertxOptions().setPreferNativeTransport(true)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
     Backchannel.start(vertx, config, metrics, EventLog.stdout(config.logFormat()))
         .onSuccess(app -> {
-          System.out.println(banner(config, app));
+          System.out.println(banner(config, app, vertx.isNativeTransportEnabled()));
           Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, app), "backchannel-shutdown"));
         })
         .onFailure(e -> {
@@ -47,13 +49,14 @@ public final class Main {
         });
   }
 
-  private static String banner(Config config, Backchannel app) {
+  private static String banner(Config config, Backchannel app, boolean nativeTransport) {
     String base = "http://" + ("0.0.0.0".equals(config.host()) ? "localhost" : config.host()) + ":" + app.port();
     String key = app.generatedKey()
         ? app.organizerKey() + "   (generated for this run; set BACKCHANNEL_ORGANIZER_KEY to keep one)"
         : "(from configuration)";
     return String.join("\n",
-        "Backchannel is running (" + config.store() + " store) on " + base,
+        "Backchannel is running (" + config.store() + " store, " + (nativeTransport ? "epoll" : "NIO")
+            + " transport) on " + base,
         "  Organizer page:  " + base + "/organize",
         "  Organizer key:   " + key,
         "  Audience pages:  " + base + "/r/<room>   (create a room first)",

@@ -13,6 +13,9 @@ import dev.backchannel.store.RoomInfo;
 import dev.backchannel.wire.Command;
 import dev.backchannel.wire.CommandDecoder;
 import dev.backchannel.wire.Frames;
+import dev.backchannel.wire.TextFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -20,8 +23,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -111,13 +113,13 @@ final class SocketSession implements Subscriber {
   }
 
   @Override
-  public void welcome(String frame, long seq) {
+  public void welcome(TextFrame frame, long seq) {
     current = seq;
     send(frame);
   }
 
   @Override
-  public void send(String frame) {
+  public void send(TextFrame frame) {
     if (state == State.CLOSED || ws.isClosed()) {
       return; // the peer's close frame may be in before our close handler has run
     }
@@ -125,11 +127,11 @@ final class SocketSession implements Subscriber {
       close(POLICY, "client is not reading");
       return;
     }
-    ws.writeTextMessage(frame);
+    write(frame);
   }
 
   @Override
-  public void sendBatch(String frame, long seq) {
+  public void sendBatch(TextFrame frame, long seq) {
     if (state == State.CLOSED || ws.isClosed()) {
       return;
     }
@@ -137,12 +139,12 @@ final class SocketSession implements Subscriber {
       fallBehind(); // skipped; once the socket drains it is caught up from `current`
       return;
     }
-    ws.writeTextMessage(frame);
+    write(frame);
     current = seq;
   }
 
   @Override
-  public void sendLatest(String frame) {
+  public void sendLatest(TextFrame frame) {
     if (state == State.CLOSED || ws.isClosed()) {
       return;
     }
@@ -150,7 +152,11 @@ final class SocketSession implements Subscriber {
       fallBehind(); // the next presence or dashboard frame carries the whole state again
       return;
     }
-    ws.writeTextMessage(frame);
+    write(frame);
+  }
+
+  private void write(TextFrame frame) {
+    TextWrites.write(ws, frame, gateway.config().maxFrameBytes());
   }
 
   /**
@@ -242,23 +248,31 @@ final class SocketSession implements Subscriber {
    * decode it with replacement characters; this sees each frame before Vert.x joins them.
    */
   private void checkUtf8(WebSocketFrame frame) {
+    if (frame.isText() && frame.isFinal()) {
+      // The usual message, one frame: checked where it lies, nothing copied.
+      textBytes = null;
+      requireUtf8(((BufferInternal) frame.binaryData()).getByteBuf());
+      return;
+    }
     if (frame.isText()) {
       textBytes = Buffer.buffer();
     } else if (!frame.isContinuation() || textBytes == null) {
       return;
     }
     textBytes.appendBuffer(frame.binaryData());
-    if (!frame.isFinal()) {
-      return;
+    if (frame.isFinal()) {
+      ByteBuf whole = ((BufferInternal) textBytes).getByteBuf();
+      textBytes = null;
+      requireUtf8(whole); // a character may be split across fragments: only the whole is checked
     }
-    ByteBuffer bytes = ByteBuffer.wrap(textBytes.getBytes());
-    textBytes = null;
-    try {
-      StandardCharsets.UTF_8.newDecoder().decode(bytes);
-    } catch (CharacterCodingException e) {
+  }
+
+  private void requireUtf8(ByteBuf text) {
+    if (!ByteBufUtil.isText(text, StandardCharsets.UTF_8)) {
       close(NOT_UTF8, "text is not UTF-8");
     }
   }
+
 
   private void onBinary(Buffer b) {
     if (withinFrameRate()) {
@@ -419,7 +433,7 @@ final class SocketSession implements Subscriber {
   }
 
   private void reply(Object frame) {
-    send(gateway.codec().write(frame));
+    send(gateway.codec().frame(frame));
   }
 
   /** Sends an error; too many of them from one socket within the window close it with 1008. */

@@ -15,6 +15,7 @@ import dev.backchannel.store.RoomInfo;
 import dev.backchannel.store.RoomState;
 import dev.backchannel.wire.Codec;
 import dev.backchannel.wire.Frames;
+import dev.backchannel.wire.TextFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -73,6 +74,8 @@ final class RoomView {
   private final Map<Context, Set<Subscriber>> audience = new HashMap<>();
   private final Map<Context, Set<Subscriber>> staff = new HashMap<>();
   private final Map<String, ArrayDeque<Subscriber>> byParticipant = new HashMap<>();
+  /** Where frames for each event loop's sockets wait their turn; one per loop, kept with the view. */
+  private final Map<Context, Outbox> outboxes = new HashMap<>();
   private int moderators;
   private int subscribers;
 
@@ -139,7 +142,7 @@ final class RoomView {
     if (event.closed()) {
       room = withStatus(room, RoomStatus.CLOSED);
       flush();
-      fanout(everyone(), codec.write(new Frames.RoomChange(RoomStatus.CLOSED)));
+      fanout(everyone(), codec.frame(new Frames.RoomChange(RoomStatus.CLOSED)));
     } else {
       scheduleFlush();
     }
@@ -153,7 +156,7 @@ final class RoomView {
       if (!p.equals(posts.get(p.id()))) {
         replace(p);
         pending.remove(p.id()); // a batch lists posts in the order they last changed
-      pending.put(p.id(), p);
+        pending.put(p.id(), p);
       }
     }
     dashboardChanged = true;
@@ -170,9 +173,9 @@ final class RoomView {
     Frames.You me = you == null ? null : new Frames.You(you.id(), you.nick(), you.karma());
     add(s);
     admittedSinceFlush.put(s, seq);
-    String welcome = codec.write(new Frames.Welcome(s.role().wire(), wireRoom(), me, seq, resumed, snapshot));
+    TextFrame welcome = codec.frame(new Frames.Welcome(s.role().wire(), wireRoom(), me, seq, resumed, snapshot));
     long at = seq;
-    s.context().runOnContext(v -> s.welcome(welcome, at));
+    outbox(s.context()).post(new Subscriber[] {s}, x -> welcome, (x, frame) -> x.welcome(frame, at));
     if (resumed) {
       sendMissed(s, history);
     }
@@ -207,7 +210,7 @@ final class RoomView {
     if (!missed.isEmpty()) {
       List<Post> batch = new ArrayList<>(missed.size());
       missed.values().forEach(p -> batch.add(s.role() == Role.MODERATOR ? p : p.redacted()));
-      deliver(s, codec.write(new Frames.Posts(seq, batch)));
+      deliver(s, codec.frame(new Frames.Posts(seq, batch)));
     }
   }
 
@@ -381,8 +384,8 @@ final class RoomView {
       List<Post> batch = new ArrayList<>(pending.values());
       pending.clear();
       boolean anyHidden = batch.stream().anyMatch(Post::hidden);
-      String redacted = codec.write(new Frames.Posts(seq, anyHidden ? batch.stream().map(Post::redacted).toList() : batch));
-      String full = anyHidden && moderators > 0 ? codec.write(new Frames.Posts(seq, batch)) : redacted;
+      TextFrame redacted = codec.frame(new Frames.Posts(seq, anyHidden ? batch.stream().map(Post::redacted).toList() : batch));
+      TextFrame full = anyHidden && moderators > 0 ? codec.frame(new Frames.Posts(seq, batch)) : redacted;
       // A socket admitted at this very seq already has every post of the batch from its welcome.
       Map<Subscriber, Long> fresh = admittedSinceFlush;
       long batchSeq = seq;
@@ -395,7 +398,7 @@ final class RoomView {
       presenceChanged = false;
       if (online() != presenceSent) {
         presenceSent = online();
-        fanoutLatest(everyone(), codec.write(new Frames.Presence(presenceSent)));
+        fanoutLatest(everyone(), codec.frame(new Frames.Presence(presenceSent)));
       }
     }
   }
@@ -413,10 +416,10 @@ final class RoomView {
     }
   }
 
-  private String dashboardFrame(Frames.Pulse now) {
+  private TextFrame dashboardFrame(Frames.Pulse now) {
     dashboardChanged = false;
     pulseSent = now;
-    return codec.write(new Frames.Dashboard(seq, top.first(DASHBOARD_SIZE), divergent.first(DASHBOARD_SIZE),
+    return codec.frame(new Frames.Dashboard(seq, top.first(DASHBOARD_SIZE), divergent.first(DASHBOARD_SIZE),
         recent.first(DASHBOARD_SIZE), now));
   }
 
@@ -440,47 +443,32 @@ final class RoomView {
     return List.of(audience, staff);
   }
 
-  private void fanout(List<Map<Context, Set<Subscriber>>> groups, String frame) {
+  private void fanout(List<Map<Context, Set<Subscriber>>> groups, TextFrame frame) {
     fanout(groups, s -> frame, (s, f) -> s.send(f));
   }
 
   /** Presence and dashboards: each holds the whole state, so a socket that is behind may skip one. */
-  private static void fanoutLatest(List<Map<Context, Set<Subscriber>>> groups, String frame) {
+  private void fanoutLatest(List<Map<Context, Set<Subscriber>>> groups, TextFrame frame) {
     fanout(groups, s -> frame, Subscriber::sendLatest);
   }
 
   /**
-   * One task per event loop, not per socket: the frame (already serialised; null skips the socket)
-   * is written by the loop that owns each socket.
+   * One delivery per event loop, not per socket: the frame (already serialised; null skips the
+   * socket) is written by the loop that owns each socket, in order with the room's other frames.
    */
-  private static void fanout(List<Map<Context, Set<Subscriber>>> groups, Function<Subscriber, String> frameFor,
-      BiConsumer<Subscriber, String> write) {
+  private void fanout(List<Map<Context, Set<Subscriber>>> groups, Function<Subscriber, TextFrame> frameFor,
+      BiConsumer<Subscriber, TextFrame> write) {
     for (Map<Context, Set<Subscriber>> group : groups) {
-      group.forEach((context, members) -> {
-        Subscriber[] targets = members.toArray(new Subscriber[0]);
-        context.runOnContext(v -> {
-          for (Subscriber s : targets) {
-            String frame = frameFor.apply(s);
-            if (frame != null) {
-              writeSafely(s, frame, write);
-            }
-          }
-        });
-      });
+      group.forEach((context, members) -> outbox(context).post(members.toArray(new Subscriber[0]), frameFor, write));
     }
   }
 
-  /** One socket failing (e.g. closing under our feet) must never cost the others their frame. */
-  private static void writeSafely(Subscriber s, String frame, BiConsumer<Subscriber, String> write) {
-    try {
-      write.accept(s, frame);
-    } catch (RuntimeException e) {
-      s.close(POLICY, "send failed");
-    }
+  private void deliver(Subscriber s, TextFrame frame) {
+    outbox(s.context()).post(new Subscriber[] {s}, x -> frame, Subscriber::send);
   }
 
-  private static void deliver(Subscriber s, String frame) {
-    s.context().runOnContext(v -> s.send(frame));
+  private Outbox outbox(Context context) {
+    return outboxes.computeIfAbsent(context, Outbox::new);
   }
 
   private static void closeOn(Subscriber s, short code, String reason) {

@@ -1,6 +1,7 @@
 package dev.backchannel.room;
 
 import dev.backchannel.model.Role;
+import dev.backchannel.wire.TextFrame;
 import io.vertx.core.Context;
 
 /**
@@ -17,19 +18,19 @@ public interface Subscriber {
   String participantId();
 
   /** The socket's welcome, which brings the client up to {@code seq}. */
-  void welcome(String frame, long seq);
+  void welcome(TextFrame frame, long seq);
 
   /** A frame the client must get (catch-up, room closed). */
-  void send(String frame);
+  void send(TextFrame frame);
 
   /**
    * A coalesced {@code posts} batch up to {@code seq}. A socket that is not keeping up may skip it,
    * and is then caught up from the last batch it did get ({@link Rooms#catchUp}).
    */
-  void sendBatch(String frame, long seq);
+  void sendBatch(TextFrame frame, long seq);
 
   /** A frame that holds the whole current state (presence, dashboard): the next one replaces it. */
-  void sendLatest(String frame);
+  void sendLatest(TextFrame frame);
 
   void close(short code, String reason);
 }

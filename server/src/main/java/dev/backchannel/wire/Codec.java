@@ -65,6 +65,15 @@ public final class Codec {
     }
   }
 
+  /** Serialises a protocol record for sockets: UTF-8 bytes, written as they are to every receiver. */
+  public TextFrame frame(Object value) {
+    try {
+      return new TextFrame(mapper.writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+    }
+  }
+
   /** The error body of the HTTP API. */
   public String errorBody(Failure failure) {
     return write(new Frames.HttpError(new Frames.ErrorDetail(failure.code(), failure.getMessage())));

@@ -33,8 +33,10 @@ final class RatingsScenario {
     int sockets = o.integer("sockets", 10_000);
     double rate = o.decimal("rate", 25_000);
     int postCount = o.integer("posts", 10);
-    int probes = Math.min(o.integer("probes", 200), Math.max(1, sockets / 10));
-    int probeSlots = o.integer("probe-slots", 8);
+    // Each probe participant rates each post once (a first rating is what a dashboard visibly
+    // counts): 200 probers x 10 posts at 4 in flight last about 100 s of warm-up and window.
+    int probes = Math.min(o.integer("probes", 200), Math.max(1, sockets / 5));
+    int probeSlots = o.integer("probe-slots", 4);
     int maxOutstanding = o.integer("max-outstanding", 16);
     int dashboardMs = o.integer("dashboard-interval-ms", 200);
     int perParticipantLimit = o.integer("participant-rate-limit", 10);

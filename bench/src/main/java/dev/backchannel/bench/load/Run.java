@@ -66,7 +66,7 @@ final class Run implements AutoCloseable {
     this.graceSeconds = options.decimal("grace", 3);
     long pid = options.number("server-pid", -1);
     this.report = new Report(scenario, options.used());
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops)
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)
         // A generator under full load may hold its loop for a while; that is measured, not logged.
         .setBlockedThreadCheckInterval(TimeUnit.HOURS.toMillis(1)));
     this.lanes = Lanes.start(vertx, loops);
@@ -80,7 +80,8 @@ final class Run implements AutoCloseable {
     report.environment("machine", Runtime.getRuntime().availableProcessors() + " cores (nproc), "
         + (Proc.memTotalKib() / 1024) + " MiB memory, " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
     report.environment("generator", "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name")
-        + "), " + loops + " event loops, pid " + Proc.self());
+        + "), " + loops + " event loops, " + (vertx.isNativeTransportEnabled() ? "epoll" : "NIO") + " transport, pid "
+        + Proc.self());
     report.environment("target", target + (serverPid > 0 ? " (server pid " + serverPid + ", " + Proc.javaVersion(serverPid) + ")"
         : " (server process not on this machine or not found: no server CPU/memory figures)"));
     report.environment("load average before", Proc.loadAverage());
