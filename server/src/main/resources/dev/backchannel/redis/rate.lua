@@ -20,16 +20,19 @@ if raw ~= '' then value = tonumber(raw) end
 local old = parse_rating(redis.call('HGET', ratings_key(id), pid))
 local old_value = old and old.value or nil
 local published = false
+local post
 if old_value ~= value then
   local new = nil
   if value then new = { value = value, weight = weight_units(karma(tonumber(rater.k))), at = at } end
   count(id, pid, old, new)
   recompute(id)
-  local e = event({ render(id) })
+  post = render(id) -- once: the event and the answer show the same state (the answer adds `mine`)
+  local e = event({ post })
   if new then e.rating = { value = new.value, weight = new.weight } end
   published = publish(e)
+else
+  post = render(id)
 end
-local post = render(id)
 if value then post.mine = value end
 local answer = cjson.encode(post)
 redis.call('SET', ack_key, answer, 'EX', ttl)

@@ -28,7 +28,7 @@ public final class Bench {
         keynote   a keynote: ramp of joins, posts, ratings with bursts, speaker marks, moderator
                   --sockets=10000 --ramp=30 --rate=2000 --burst-rate=20000 --burst-every=20
                   --burst-length=4 --post-rate=1 --delivery-sample=10
-        idle      heap and RSS per idle socket (server on this machine; runs jcmd GC.run)
+        idle      heap and RSS per idle socket (server on this machine; runs jcmd GC.class_histogram)
                   --sockets=10000 --histogram=0 (top classes of live-heap growth)
 
       every scenario
@@ -38,6 +38,8 @@ public final class Bench {
         --loops=N                        generator event loops (default: cores)
         --server-pid=PID                 the server's process for CPU/RSS/heap (default: the local
                                          listener of the target's port, if any)
+        --store-pid=PID                  a store process on this machine (redis-server) whose CPU
+                                         is reported too
         --connect-concurrency=256        sockets being opened at once
         --grace=3                        seconds to wait after the window for answers in flight
         --json=out.json                  also write the results as JSON

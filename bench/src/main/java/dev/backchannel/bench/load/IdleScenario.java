@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * {@code idle}: what an idle connection costs the server. Measures the server's heap after a full
- * GC ({@code jcmd GC.run}, then {@code GC.heap_info}) and its RSS with the room empty, after N
+ * GC (the live bytes of {@code jcmd GC.class_histogram}) and its RSS with the room empty, after N
  * participants joined over HTTP (store records only), and with their N sockets open and idle; then
  * again after they closed. Needs the server process on this machine ({@code --server-pid} or found
  * by its port).

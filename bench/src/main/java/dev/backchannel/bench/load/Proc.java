@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 final class Proc {
 
-  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
+  private static final Pattern HISTO_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
   private static final Pattern LISTENER_PID = Pattern.compile("pid=(\\d+)");
   private static final Pattern HISTO_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
   private static volatile long clockTicks;
@@ -115,15 +115,18 @@ final class Proc {
     }
   }
 
-  /** Runs a full GC in the JVM {@code pid} ({@code jcmd GC.run}), then reads its used heap in KiB. */
+  /**
+   * The bytes of live objects in the JVM {@code pid}, in KiB: the total of {@code jcmd
+   * GC.class_histogram}, which runs a full GC first. Unlike a heap summary it reads the same under
+   * every collector (G1, Parallel, ZGC).
+   */
   static long heapUsedAfterGcKib(long pid) {
-    run(List.of(jcmd(), Long.toString(pid), "GC.run"));
-    String info = run(List.of(jcmd(), Long.toString(pid), "GC.heap_info"));
-    Matcher m = HEAP_USED.matcher(info);
+    String histogram = run(List.of(jcmd(), Long.toString(pid), "GC.class_histogram"));
+    Matcher m = HISTO_TOTAL.matcher(histogram);
     if (!m.find()) {
-      throw new IllegalStateException("cannot read the heap from jcmd GC.heap_info:\n" + info);
+      throw new IllegalStateException("cannot read the live heap from jcmd GC.class_histogram");
     }
-    return Long.parseLong(m.group(2));
+    return Long.parseLong(m.group(1)) / 1024;
   }
 
   /** Live objects by class after a full GC ({@code jcmd GC.class_histogram}): class → {instances, bytes}. */

@@ -33,6 +33,10 @@ final class Run implements AutoCloseable {
   final int warmupSeconds;
   final int durationSeconds;
   final long serverPid;
+  /** A store process on this machine (redis-server) whose CPU is reported too; 0 for none. */
+  private final long storePid;
+  private long storeCpuStart;
+  private long storeCpu;
   final int connectConcurrency;
   /** Seconds waited after the window for answers still in flight. */
   final double graceSeconds;
@@ -65,6 +69,7 @@ final class Run implements AutoCloseable {
     this.connectConcurrency = options.integer("connect-concurrency", 256);
     this.graceSeconds = options.decimal("grace", 3);
     long pid = options.number("server-pid", -1);
+    long store = options.number("store-pid", 0);
     this.report = new Report(scenario, options.used());
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true)
         // A generator under full load may hold its loop for a while; that is measured, not logged.
@@ -76,6 +81,10 @@ final class Run implements AutoCloseable {
       pid = found.orElse(0);
     }
     this.serverPid = pid > 0 && Proc.exists(pid) ? pid : 0;
+    if (store > 0 && !Proc.exists(store)) {
+      throw new IllegalArgumentException("--store-pid=" + store + ": no such process");
+    }
+    this.storePid = store;
     report.environment("date", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     report.environment("machine", Runtime.getRuntime().availableProcessors() + " cores (nproc), "
         + (Proc.memTotalKib() / 1024) + " MiB memory, " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
@@ -219,6 +228,9 @@ final class Run implements AutoCloseable {
       serverSysStart = Proc.systemCpuNanos(serverPid);
       serverThreadsStart = Proc.threadCpuNanos(serverPid);
     }
+    if (storePid > 0) {
+      storeCpuStart = Proc.cpuNanos(storePid);
+    }
     selfCpuStart = Proc.cpuNanos(Proc.self());
     selfSysStart = Proc.systemCpuNanos(Proc.self());
     selfThreadsStart = Proc.threadCpuNanos(Proc.self());
@@ -235,6 +247,9 @@ final class Run implements AutoCloseable {
       serverCpu = Proc.cpuNanos(serverPid) - serverCpuStart;
       serverSys = Proc.systemCpuNanos(serverPid) - serverSysStart;
       serverThreads = delta(serverThreadsStart, Proc.threadCpuNanos(serverPid));
+    }
+    if (storePid > 0) {
+      storeCpu = Proc.cpuNanos(storePid) - storeCpuStart;
     }
     report.environment("load average at end of measurement", Proc.loadAverage());
   }
@@ -259,11 +274,17 @@ final class Run implements AutoCloseable {
       // One room is owned by one loop: its thread's CPU shows whether that loop is the limit.
       report.environment("busiest server threads (cores: tid name)", busiest(serverThreads, wall));
     }
+    if (storePid > 0) {
+      report.value("store process CPU", storeCpu / wall, "cores");
+      if (perUnit != null && units > 0) {
+        report.value("store process CPU per 1,000 " + perUnit, storeCpu / 1e6 / (units / 1000.0), "ms");
+      }
+    }
     report.value("generator CPU", selfCpu / wall, "cores");
     report.value("generator CPU in the kernel", selfCpu > 0 ? 100.0 * selfSys / selfCpu : 0, "%");
     report.environment("busiest generator threads (cores: tid name)", busiest(selfThreads, wall));
     if (serverPid > 0 && serverCpu + selfCpu > 0) {
-      report.value("generator share of CPU used", 100.0 * selfCpu / (serverCpu + selfCpu), "%");
+      report.value("generator share of CPU used", 100.0 * selfCpu / (serverCpu + storeCpu + selfCpu), "%");
     }
   }
 
