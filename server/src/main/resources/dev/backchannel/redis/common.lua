@@ -115,10 +115,11 @@ end
 -- The post as the wire shows it, plus its creation number; doubles as exact strings.
 local function render(id)
   local p = hash(post_key(id))
-  local author = hash(member_key(p.a))
+  -- Two fields, not the whole member hash: this runs for every rating.
+  local nick, k = unpack(redis.call('HMGET', member_key(p.a), 'nick', 'k'))
   return {
     id = id, number = tonumber(p.n),
-    author = { id = p.a, nick = author.nick or cjson.null, karma = exact(karma(tonumber(author.k or '0'))) },
+    author = { id = p.a, nick = nick or cjson.null, karma = exact(karma(tonumber(k or '0'))) },
     text = p.t, replyTo = (p.r ~= nil and p.r ~= '') and p.r or cjson.null, createdAt = p.c,
     score = p.sc, divergence = p.dv, ratings = tonumber(p.cnt), status = p.st
   }
@@ -197,6 +198,7 @@ end
 local function active_member(id)
   local key = member_key(id)
   if redis.call('EXISTS', key) == 0 then return nil, fail('unauthorized', 'unknown participant') end
-  if redis.call('HGET', key, 'banned') == '1' then return nil, fail('forbidden', 'you are banned from this room') end
-  return hash(key), nil
+  local banned, k = unpack(redis.call('HMGET', key, 'banned', 'k'))
+  if banned == '1' then return nil, fail('forbidden', 'you are banned from this room') end
+  return { k = k }, nil
 end
