@@ -175,12 +175,12 @@ final class RoomView {
     admittedSinceFlush.put(s, seq);
     TextFrame welcome = codec.frame(new Frames.Welcome(s.role().wire(), wireRoom(), me, seq, resumed, snapshot));
     long at = seq;
-    outbox(s.context()).post(new Subscriber[] {s}, x -> welcome, (x, frame) -> x.welcome(frame, at));
+    deliver(s, welcome, (x, frame) -> x.welcome(frame, at));
     if (resumed) {
       sendMissed(s, history);
     }
     if (s.role().staff()) {
-      deliver(s, dashboardFrame(pulseNow()));
+      deliver(s, dashboardFrame(pulseNow()), Subscriber::send);
       startDashboard();
     }
   }
@@ -210,7 +210,7 @@ final class RoomView {
     if (!missed.isEmpty()) {
       List<Post> batch = new ArrayList<>(missed.size());
       missed.values().forEach(p -> batch.add(s.role() == Role.MODERATOR ? p : p.redacted()));
-      deliver(s, codec.frame(new Frames.Posts(seq, batch)));
+      deliver(s, codec.frame(new Frames.Posts(seq, batch)), Subscriber::send);
     }
   }
 
@@ -463,8 +463,9 @@ final class RoomView {
     }
   }
 
-  private void deliver(Subscriber s, TextFrame frame) {
-    outbox(s.context()).post(new Subscriber[] {s}, x -> frame, Subscriber::send);
+  /** One socket's frame, in order with the broadcasts its loop has waiting. */
+  private void deliver(Subscriber s, TextFrame frame, BiConsumer<Subscriber, TextFrame> write) {
+    outbox(s.context()).post(new Subscriber[] {s}, x -> frame, write);
   }
 
   private Outbox outbox(Context context) {

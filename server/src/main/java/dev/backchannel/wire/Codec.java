@@ -61,7 +61,7 @@ public final class Codec {
     try {
       return mapper.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+      throw unserialisable(value, e);
     }
   }
 
@@ -70,8 +70,13 @@ public final class Codec {
     try {
       return new TextFrame(mapper.writeValueAsBytes(value));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+      throw unserialisable(value, e);
     }
+  }
+
+  /** Our own records always serialise; failing to is a bug, not bad input. */
+  private static IllegalStateException unserialisable(Object value, JsonProcessingException e) {
+    return new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
   }
 
   /** The error body of the HTTP API. */
