@@ -1,6 +1,7 @@
 // The speaker's screen /r/{slug}/dashboard#key=...: the top and divergent columns of `dashboard`
-// frames, the pulse with a live mood chart, and marks (answered, highlight). Every update patches
-// the existing cards in place (keyed), so a projector never flickers.
+// frames, the pulse with a live mood chart, marks (answered, highlight), a badge on posts whose
+// ratings are partly held back, and "Why here?" for every post. Every update patches the existing
+// cards in place (keyed), so a projector never flickers.
 
 import { Connection } from './connection.js';
 import { MoodChart } from './mood-chart.js';
@@ -8,6 +9,13 @@ import {
   authorName, connectionIndicator, h, setAttr, setText, signed, splitBar, syncList, updateSplitBar,
 } from './render.js';
 import { keyFromFragment, slugFromPath } from './storage.js';
+import { labelWhyButton, whyButton, WhyDialog } from './why.js';
+
+// Page text added with the network rule, kept together for the translations to come (the older
+// strings of this module still sit where they are used).
+const TEXT = Object.freeze({
+  someHeld: 'Some ratings held back',
+});
 
 const $ = (id) => document.getElementById(id);
 const slug = slugFromPath();
@@ -16,6 +24,8 @@ const key = slug && keyFromFragment(slug, 'dashboard');
 if (new URLSearchParams(location.hash.slice(1)).has('obs')) document.body.classList.add('obs');
 
 const latest = new Map(); // id -> Post, from the latest frame that held it
+let heldPosts = new Set(); // posts of the latest frame whose ratings are partly held back
+const why = slug && key ? new WhyDialog({ slug, key }) : null;
 const chart = new MoodChart($('mood-chart'));
 
 const connection = new Connection({ room: slug, credentials: () => ({ key }), queueKey: `bc:speaker-queue:${slug}` });
@@ -35,6 +45,7 @@ connection.addEventListener('welcome', ({ detail }) => {
 
 connection.addEventListener('dashboard', ({ detail }) => {
   for (const post of [...detail.top, ...detail.divergent, ...detail.recent]) latest.set(post.id, post);
+  heldPosts = new Set(detail.held || []);
   syncList($('top'), detail.top, createCard, updateCard);
   syncList($('divergent'), detail.divergent, createCard, updateCard);
   $('top-empty').hidden = detail.top.length > 0;
@@ -70,7 +81,8 @@ connection.addEventListener('fatal', ({ detail }) => {
 function createCard() {
   return h('li', { class: 'dcard' },
     h('p', { class: 'dtext' }),
-    h('p', { class: 'dmeta' }, h('span', { class: 'author' }), ' ', h('span', { class: 'badge', hidden: true })),
+    h('p', { class: 'dmeta' }, h('span', { class: 'author' }), ' ', h('span', { class: 'badge highlighted', hidden: true }),
+      ' ', h('span', { class: 'badge held', hidden: true, text: TEXT.someHeld })),
     h('p', { class: 'dfigures' },
       h('span', { class: 'fig score' }, h('b'), ' score'),
       h('span', { class: 'fig divergence' }, h('b'), ' split'),
@@ -78,7 +90,8 @@ function createCard() {
     splitBar(),
     h('div', { class: 'dactions' },
       h('button', { type: 'button', class: 'mark-answered', 'data-action': 'answered', text: 'Answered' }),
-      h('button', { type: 'button', class: 'mark-highlight', 'data-action': 'highlight' })));
+      h('button', { type: 'button', class: 'mark-highlight', 'data-action': 'highlight' }),
+      whyButton()));
 }
 
 function updateCard(node, post) {
@@ -86,9 +99,10 @@ function updateCard(node, post) {
   setAttr(node, 'data-status', post.status);
   setText(q('.dtext'), post.text);
   setText(q('.author'), `— ${authorName(post)}`);
-  const badge = q('.badge');
+  const badge = q('.badge.highlighted');
   badge.hidden = post.status !== 'highlighted';
   setText(badge, 'Highlighted');
+  q('.badge.held').hidden = !heldPosts.has(post.id);
   setText(q('.score b'), signed(post.score));
   setText(q('.divergence b'), `${Math.round(post.divergence * 100)}%`);
   setText(q('.count b'), post.ratings);
@@ -101,6 +115,7 @@ function updateCard(node, post) {
   const about = post.text.length > 60 ? `${post.text.slice(0, 60)}…` : post.text;
   setAttr(q('.mark-answered'), 'aria-label', `Mark answered: ${about}`);
   setAttr(highlight, 'aria-label', `${post.status === 'highlighted' ? 'Unhighlight' : 'Highlight'}: ${about}`);
+  labelWhyButton(q('.why'), about);
 }
 
 function mark(postId, status) {
@@ -113,7 +128,9 @@ for (const list of [$('top'), $('divergent')]) {
     if (!button) return;
     const id = button.closest('.dcard').dataset.key;
     const post = latest.get(id);
-    if (button.dataset.action === 'answered') {
+    if (button.dataset.action === 'why') {
+      if (post) why.open(post);
+    } else if (button.dataset.action === 'answered') {
       mark(id, 'answered');
       toast('Marked as answered.', () => mark(id, 'visible'));
     } else {

@@ -1,14 +1,38 @@
 // The moderator console /r/{slug}/moderate#key=...: every post (hidden and folded ones too), hide /
-// unhide, ban an author (confirmed), close the room (confirmed), download the export. The key only
+// unhide, ban an author (confirmed), close the room (confirmed), download the export, the held
+// ratings of the network rule with their decisions, and "Why here?" for every post. The key only
 // ever travels in the hello frame and in Authorization headers, never in a URL.
 
 import { request } from './api.js';
 import { Connection } from './connection.js';
+import { HeldPanel } from './held.js';
 import {
   authorName, clockTime, connectionIndicator, h, ratingsText, setAttr, setText, signed, splitBar, syncList,
   updateSplitBar,
 } from './render.js';
 import { keyFromFragment, slugFromPath } from './storage.js';
+import { labelWhyButton, whyButton, WhyDialog } from './why.js';
+
+// Page text added with the network rule, kept together for the translations to come (the older
+// strings of this module still sit where they are used).
+const TEXT = Object.freeze({
+  someHeld: 'Some ratings held back',
+  sent: (decision, label) => `${DECISION_NAMES[decision]} for network ${label}: sending…`,
+  done: {
+    release: (label, about) => `Released: the ratings of network ${label} on “${about}” count in full.`,
+    confirm: (label, about) => `Confirmed: the ratings of network ${label} on “${about}” stay out.`,
+    venue: (label) => `Network ${label} is now one of the venue's networks.`,
+    ban: (label) => `Network ${label} is banned: its participants are removed and their ratings no longer count.`,
+  },
+  notDone: (message) => `Not done: ${message}`,
+  queueFull: 'Too much is waiting to be sent. Wait for the connection, then try again.',
+  banTitle: (label) => `Ban network ${label}?`,
+  banText: (label, raters, about) => `Everyone who joined this room from network ${label} is banned at once `
+    + `(${raters} of them rated “${about}”): their pages close, they cannot come back with those identities, `
+    + 'and none of their ratings count any more. Their posts stay (hide them if needed). This cannot be undone.',
+  banOk: 'Ban network',
+});
+const DECISION_NAMES = Object.freeze({ release: 'Release', confirm: 'Confirm', venue: 'Venue', ban: 'Ban' });
 
 const $ = (id) => document.getElementById(id);
 const slug = slugFromPath();
@@ -18,6 +42,11 @@ const posts = new Map(); // every post of the room, hidden ones included
 const banned = new Set(); // participants banned from this console (the protocol has no list of them)
 let filter = 'all';
 let room = null;
+let heldPosts = new Set(); // posts with ratings held back, from the latest `held` frame
+const why = slug && key ? new WhyDialog({ slug, key }) : null;
+const held = new HeldPanel({
+  list: $('held'), empty: $('held-empty'), count: $('held-count'), postOf: (id) => posts.get(id), onDecide: decide,
+});
 
 const connection = new Connection({ room: slug, credentials: () => ({ key }), queueKey: `bc:moderator-queue:${slug}` });
 connectionIndicator($('conn'), connection);
@@ -50,16 +79,27 @@ connection.addEventListener('posts', ({ detail }) => {
   render();
 });
 
+connection.addEventListener('held', ({ detail }) => {
+  held.update(detail.networks || []);
+  render();
+});
+
 connection.addEventListener('ack', ({ detail }) => {
   if (detail.post) posts.set(detail.post.id, detail.post);
-  if (detail.command && detail.command.type === 'ban') {
-    banned.add(detail.command.participant);
+  const command = detail.command;
+  if (command && command.type === 'ban') {
+    banned.add(command.participant);
     setText($('tools-status'), 'Participant banned: their sockets are closed and their ratings no longer count.');
+  } else if (command && command.type === 'network') {
+    setText($('held-status'), TEXT.done[command.decision](command.network, about(posts.get(command.post))));
   }
   render();
 });
 
-connection.addEventListener('refused', ({ detail }) => setText($('tools-status'), `Not done: ${detail.message}`));
+connection.addEventListener('refused', ({ detail }) => {
+  const where = detail.command && detail.command.type === 'network' ? 'held-status' : 'tools-status';
+  setText($(where), TEXT.notDone(detail.message));
+});
 
 connection.addEventListener('dashboard', ({ detail }) => {
   setText($('room-facts'), `${detail.pulse.online} online · ${detail.pulse.posts} posts`);
@@ -88,12 +128,14 @@ function createCard() {
     h('p', { class: 'mmeta' },
       h('span', { class: 'badge status' }), ' ',
       h('span', { class: 'badge banned', hidden: true, text: 'Author banned' }), ' ',
+      h('span', { class: 'badge held', hidden: true, text: TEXT.someHeld }), ' ',
       h('span', { class: 'author' }), ' ', h('span', { class: 'author-id hint' }), ' ',
       h('time', { class: 'hint' })),
     h('p', { class: 'mtext' }),
     h('p', { class: 'mfigures hint' }),
     splitBar(),
     h('div', { class: 'tool-row' },
+      whyButton(),
       h('button', { type: 'button', 'data-action': 'toggle-hidden' }),
       h('button', { type: 'button', 'data-action': 'ban', class: 'danger' })));
 }
@@ -104,6 +146,7 @@ function updateCard(node, post) {
   setAttr(node, 'data-status', post.status);
   setText(q('.status'), STATUS_LABELS[post.status] || post.status);
   q('.banned').hidden = !isBanned;
+  q('.held').hidden = !heldPosts.has(post.id);
   setText(q('.author'), authorName(post));
   setText(q('.author-id'), `(${post.author.id}, karma ${signed(post.author.karma, 1)})`);
   const time = q('time');
@@ -114,6 +157,7 @@ function updateCard(node, post) {
     `score ${signed(post.score)} · split ${Math.round(post.divergence * 100)}% · ${ratingsText(post.ratings)}`);
   updateSplitBar(q('.split'), post);
   const about = post.text.length > 60 ? `${post.text.slice(0, 60)}…` : post.text;
+  labelWhyButton(q('.why'), about);
   const toggle = q('[data-action="toggle-hidden"]');
   const hidden = post.status === 'hidden';
   setText(toggle, hidden ? 'Unhide' : 'Hide');
@@ -125,6 +169,8 @@ function updateCard(node, post) {
 }
 
 function render() {
+  heldPosts = held.heldPosts();
+  held.render();
   const shown = [...posts.values()]
     .filter((p) => filter === 'all' || p.status === filter)
     .sort((a, b) => (b.createdAt > a.createdAt) - (b.createdAt < a.createdAt) || (b.id > a.id) - (b.id < a.id));
@@ -146,7 +192,9 @@ $('posts').addEventListener('click', async (event) => {
   if (!button) return;
   const post = posts.get(button.closest('.mcard').dataset.key);
   if (!post) return;
-  if (button.dataset.action === 'toggle-hidden') {
+  if (button.dataset.action === 'why') {
+    why.open(post);
+  } else if (button.dataset.action === 'toggle-hidden') {
     connection.send({ type: 'mark', post: post.id, status: post.status === 'hidden' ? 'visible' : 'hidden' });
   } else if (await confirmAction(`Ban ${authorName(post)}?`,
     `Their sockets close at once, they cannot come back with this identity, and every rating they gave stops counting. Their posts stay (hide them if needed). This cannot be undone.`,
@@ -154,6 +202,23 @@ $('posts').addEventListener('click', async (event) => {
     connection.send({ type: 'ban', participant: post.author.id });
   }
 });
+
+// --- held ratings ---------------------------------------------------------------------------
+
+/** A post's text shortened for a sentence; an ellipsis when this page has not loaded the post. */
+function about(post) {
+  if (!post) return '…';
+  return post.text.length > 60 ? `${post.text.slice(0, 60)}…` : post.text;
+}
+
+/** One tap on a held pair's button; banning a whole network asks first, like banning an author. */
+async function decide(pair, decision) {
+  if (decision === 'ban' && !await confirmAction(TEXT.banTitle(pair.network),
+    TEXT.banText(pair.network, pair.raters, about(posts.get(pair.post))), TEXT.banOk)) return;
+  // Naming the post with every decision gets its new state back in the ack.
+  const sent = connection.send({ type: 'network', network: pair.network, post: pair.post, decision });
+  setText($('held-status'), sent ? TEXT.sent(decision, pair.network) : TEXT.queueFull);
+}
 
 // --- room tools -----------------------------------------------------------------------------
 

@@ -15,6 +15,9 @@ import java.util.List;
  * @param trustedProxies addresses of reverse proxies whose X-Forwarded-For names the real client
  * @param loops event loops that own rooms; 0 means one per core
  * @param gateways HTTP/WebSocket server instances; 0 means one per core
+ * @param networkWeighting v2's network rule (cap and hold) on; off scores as v1, for comparisons
+ * @param dataDir where the embedded store keeps its journal
+ * @param durability the embedded store's ack: {@code always} after the sync, {@code batch} at once
  */
 public record Config(
     String host,
@@ -22,6 +25,8 @@ public record Config(
     String organizerKey,
     String store,
     String redisUri,
+    String dataDir,
+    String durability,
     List<String> allowedOrigins,
     int broadcastIntervalMs,
     int dashboardIntervalMs,
@@ -49,6 +54,7 @@ public record Config(
     int historyLimit,
     int snapshotLimit,
     int ackRetentionMinutes,
+    boolean networkWeighting,
     ScoringRules scoring) {
 
   /** Checks ranges once, so a bad value fails start-up with a message instead of misbehaving later. */
@@ -79,7 +85,13 @@ public record Config(
       throw new IllegalArgumentException("host must be set");
     }
     if (store == null || store.isBlank()) {
-      throw new IllegalArgumentException("store must be set (memory or redis)");
+      throw new IllegalArgumentException("store must be set (memory, embedded or redis)");
+    }
+    if (dataDir == null || dataDir.isBlank()) {
+      throw new IllegalArgumentException("dataDir must be set");
+    }
+    if (!List.of("always", "batch").contains(durability)) {
+      throw new IllegalArgumentException("durability must be always or batch, got " + durability);
     }
     if (organizerKey != null && organizerKey.length() < 16) {
       throw new IllegalArgumentException("organizerKey must be at least 16 characters");
@@ -96,6 +108,7 @@ public record Config(
       throw new IllegalArgumentException("logFormat must be text or json, got " + logFormat);
     }
     scoring = scoring == null ? ScoringRules.defaults() : scoring;
+    scoring = scoring.withNetworks(scoring.networks().enabled(networkWeighting));
   }
 
   private static void requireRange(String name, int value, int min, int max) {

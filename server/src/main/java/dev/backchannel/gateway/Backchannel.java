@@ -60,7 +60,7 @@ public final class Backchannel {
         config.socketsPerParticipant(), config.snapshotLimit(), config.scoring().divergentMinRatings(),
         config.postsPerWindow(), config.postWindowSeconds(), config.ratingsPerSecond(), config.ratingBurst());
     return RoomLoops.start(vertx, config.loopCount()).compose(loops -> {
-      Rooms rooms = new Rooms(vertx, loops, codec, clock, view, metrics);
+      Rooms rooms = new Rooms(vertx, loops, codec, clock, view, config.scoring(), metrics);
       return StoreEngines.create(vertx, config, loops, rooms, clock)
           .map(engine -> (Store) new TimedStore(engine, metrics))
           .compose(store -> sharedSecret(store, config)

@@ -2,6 +2,8 @@ package dev.backchannel.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backchannel.model.ErrorCode;
+import dev.backchannel.model.Network;
+import dev.backchannel.scoring.NetworkRules;
 import dev.backchannel.model.Failure;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.backchannel.model.Post;
@@ -52,6 +54,7 @@ final class HttpApi {
     router.get("/api/rooms/:slug").handler(this::room);
     router.post("/api/rooms/:slug/participants").handler(body).handler(this::join);
     router.get("/api/rooms/:slug/posts").handler(this::posts);
+    router.get("/api/rooms/:slug/posts/:post/why").handler(this::why);
     router.post("/api/rooms/:slug/close").handler(this::close);
     router.get("/api/rooms/:slug/export").handler(this::export);
     router.get("/health").handler(this::ready);
@@ -61,7 +64,8 @@ final class HttpApi {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(gateway.metrics().scrape()));
     for (String path : List.of("/api/rooms", "/api/rooms/:slug", "/api/rooms/:slug/participants",
-        "/api/rooms/:slug/posts", "/api/rooms/:slug/close", "/api/rooms/:slug/export")) {
+        "/api/rooms/:slug/posts", "/api/rooms/:slug/posts/:post/why", "/api/rooms/:slug/close",
+        "/api/rooms/:slug/export")) {
       router.route(path).handler(ctx -> fail(ctx, 405, ErrorCode.INVALID.failure("method not allowed here")));
     }
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND.failure("no such endpoint")));
@@ -108,7 +112,8 @@ final class HttpApi {
 
   private void join(RoutingContext ctx) {
     String slug = slug(ctx);
-    if (!gateway.joins().allow(clientAddress(ctx))) {
+    String address = clientAddress(ctx);
+    if (!gateway.joins().allow(address)) {
       throw ErrorCode.RATE_LIMITED.failure("too many joins from this address; try again in a minute");
     }
     JsonNode req = json(ctx);
@@ -119,7 +124,9 @@ final class HttpApi {
         throw ErrorCode.INVALID.failure("nick must be 1-" + MAX_NICK + " characters");
       }
     }
-    respond(ctx, 201, gateway.store().join(slug, nick).map(p ->
+    NetworkRules networks = gateway.config().scoring().networks();
+    String network = Network.of(address, networks.ipv4Prefix(), networks.ipv6Prefix());
+    respond(ctx, 201, gateway.store().join(slug, nick, network).map(p ->
         new Joined(gateway.tokens().issue(slug, p.id()), new JoinedParticipant(p.id(), p.nick()))));
   }
 
@@ -174,6 +181,13 @@ final class HttpApi {
             .toList()))));
   }
 
+  /** "Why is this post here?": the score's ingredients, for the speaker and moderators. */
+  private void why(RoutingContext ctx) {
+    String slug = slug(ctx);
+    String post = ctx.pathParam("post");
+    respond(ctx, 200, staff(ctx, slug).compose(room -> gateway.rooms().why(slug, post)));
+  }
+
   /** Ready: the store answers. (Live, by contrast, only says the event loop runs.) */
   private void ready(RoutingContext ctx) {
     gateway.store().ping().onComplete(ping -> json(ctx, ping.succeeded() ? 200 : 503,
@@ -195,6 +209,15 @@ final class HttpApi {
           ? ErrorCode.FORBIDDEN.failure("moderator key required")
           : ErrorCode.UNAUTHORIZED.failure("moderator key required"));
     });
+  }
+
+  /** Passes when the request carries the room's speaker or moderator key. */
+  private Future<RoomInfo> staff(RoutingContext ctx, String slug) {
+    String key = bearer(ctx);
+    return gateway.store().room(slug).compose(room -> Secrets.matches(key, room.moderatorKeyHash())
+        || Secrets.matches(key, room.speakerKeyHash())
+        ? Future.succeededFuture(room)
+        : Future.failedFuture(ErrorCode.UNAUTHORIZED.failure("speaker or moderator key required")));
   }
 
   private Future<Frames.Room> wireRoom(RoomInfo room) {

@@ -327,6 +327,11 @@ final class SocketSession implements Subscriber {
         gateway.log().event("participant.banned", "room", slug, "participant", b.participant());
         return (Post) null;
       }));
+    } else if (command instanceof Command.DecideNetwork d) {
+      answer("network", d.cid(), requireModerator()
+          .compose(v -> gateway.store().decide(slug, d.network(), d.post(), d.decision()))
+          .onSuccess(p -> gateway.log().event("network.decided", "room", slug, "network", d.network(),
+              "post", d.post(), "decision", d.decision().wire())));
     } else {
       throw ErrorCode.INVALID.failure("already joined");
     }
@@ -413,7 +418,7 @@ final class SocketSession implements Subscriber {
 
   private Future<Void> requireModerator() {
     return role == Role.MODERATOR ? Future.succeededFuture()
-        : Future.failedFuture(ErrorCode.FORBIDDEN.failure("only moderators ban"));
+        : Future.failedFuture(ErrorCode.FORBIDDEN.failure("only moderators ban or decide about networks"));
   }
 
   private void answer(String type, String cid, Future<Post> result) {

@@ -4,7 +4,9 @@ import dev.backchannel.model.Mark;
 import dev.backchannel.model.Post;
 import dev.backchannel.store.History;
 import dev.backchannel.store.NewRoom;
+import dev.backchannel.store.NetworkDecision;
 import dev.backchannel.store.Participant;
+import dev.backchannel.store.PostEvidence;
 import dev.backchannel.store.PostOrder;
 import dev.backchannel.store.RoomExport;
 import dev.backchannel.store.RoomInfo;
@@ -43,8 +45,8 @@ public final class TimedStore implements Store {
   }
 
   @Override
-  public Future<Participant> join(String slug, String nick) {
-    return timed("join", () -> engine.join(slug, nick));
+  public Future<Participant> join(String slug, String nick, String network) {
+    return timed("join", () -> engine.join(slug, nick, network));
   }
 
   @Override
@@ -70,6 +72,26 @@ public final class TimedStore implements Store {
   @Override
   public Future<Post> mark(String slug, String postId, Mark mark, boolean moderator) {
     return timed("mark", () -> engine.mark(slug, postId, mark, moderator));
+  }
+
+  @Override
+  public Future<Post> decide(String slug, String network, String postId, NetworkDecision decision) {
+    return timed("decide", () -> engine.decide(slug, network, postId, decision));
+  }
+
+  @Override
+  public Future<Void> sweep(String slug) {
+    return timed("sweep", () -> engine.sweep(slug));
+  }
+
+  @Override
+  public Future<PostEvidence> evidence(String slug, String postId) {
+    return timed("evidence", () -> engine.evidence(slug, postId));
+  }
+
+  @Override
+  public Future<List<PostEvidence>> heldEvidence(String slug) {
+    return timed("heldEvidence", () -> engine.heldEvidence(slug));
   }
 
   @Override

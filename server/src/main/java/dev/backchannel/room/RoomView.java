@@ -7,6 +7,7 @@ import dev.backchannel.model.PostStatus;
 import dev.backchannel.model.RankedPosts;
 import dev.backchannel.model.Role;
 import dev.backchannel.model.RoomStatus;
+import dev.backchannel.store.HeldNetwork;
 import dev.backchannel.store.History;
 import dev.backchannel.store.Participant;
 import dev.backchannel.store.PostOrder;
@@ -17,6 +18,7 @@ import dev.backchannel.wire.Codec;
 import dev.backchannel.wire.Frames;
 import dev.backchannel.wire.TextFrame;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One room as this node shows it: the posts and their orderings, fed by room events in seq order,
@@ -92,12 +95,13 @@ final class RoomView {
 
   private final Map<String, ParticipantLimits> limits = new HashMap<>();
   private final Pulse pulse = new Pulse();
+  private final HeldPanel heldPanel;
   private boolean dashboardChanged;
   private Frames.Pulse pulseSent;
   private long dashboardTimer = -1;
 
   RoomView(String slug, Vertx vertx, Codec codec, Clock clock, ViewSettings settings, RoomState state,
-      Presence presence, ServerMetrics metrics) {
+      Presence presence, Supplier<Future<List<HeldNetwork>>> held, ServerMetrics metrics) {
     this.slug = slug;
     this.presence = presence;
     this.metrics = metrics;
@@ -107,6 +111,7 @@ final class RoomView {
     this.settings = settings;
     this.divergent = new RankedPosts(PostOrder.DIVERGENT.comparator(),
         ON_STAGE.and(p -> p.ratings() >= settings.divergentMinRatings()));
+    this.heldPanel = new HeldPanel(vertx, codec, settings.dashboardIntervalMs(), held, this::toModerators);
     this.room = state.room();
     this.seq = state.seq();
     state.posts().forEach(p -> replace(p));
@@ -128,6 +133,7 @@ final class RoomView {
     }
     seq = event.seq();
     for (Post p : event.posts()) {
+      heldPanel.changed(posts.get(p.id()), p, moderators > 0);
       replace(p);
       pending.remove(p.id()); // a batch lists posts in the order they last changed
       pending.put(p.id(), p);
@@ -136,8 +142,11 @@ final class RoomView {
       pulse.record(clock.millis() / 1000, event.rating().value(), event.rating().weightUnits());
     }
     dashboardChanged = true;
-    if (event.banned() != null) {
-      closeParticipant(event.banned(), BANNED, "banned");
+    for (String banned : event.banned()) {
+      closeParticipant(banned, BANNED, "banned");
+    }
+    if (!event.banned().isEmpty()) {
+      heldPanel.stale(moderators > 0);
     }
     if (event.closed()) {
       room = withStatus(room, RoomStatus.CLOSED);
@@ -183,6 +192,18 @@ final class RoomView {
       deliver(s, dashboardFrame(pulseNow()), Subscriber::send);
       startDashboard();
     }
+    if (s.role() == Role.MODERATOR) {
+      TextFrame held = heldPanel.frame();
+      if (held != null) {
+        deliver(s, held, Subscriber::send);
+      }
+      heldPanel.stale(true);
+    }
+  }
+
+  /** The held pairs' list, to every moderator socket: each frame holds the whole list. */
+  private void toModerators(TextFrame frame) {
+    fanout(List.of(staff), s -> s.role() == Role.MODERATOR ? frame : null, Subscriber::sendLatest);
   }
 
   /**
@@ -311,6 +332,7 @@ final class RoomView {
     if (dashboardTimer >= 0) {
       vertx.cancelTimer(dashboardTimer);
     }
+    heldPanel.dispose();
   }
 
   private void add(Subscriber s) {
@@ -419,8 +441,18 @@ final class RoomView {
   private TextFrame dashboardFrame(Frames.Pulse now) {
     dashboardChanged = false;
     pulseSent = now;
-    return codec.frame(new Frames.Dashboard(seq, top.first(DASHBOARD_SIZE), divergent.first(DASHBOARD_SIZE),
-        recent.first(DASHBOARD_SIZE), now));
+    List<Post> best = top.first(DASHBOARD_SIZE);
+    List<Post> split = divergent.first(DASHBOARD_SIZE);
+    List<Post> newest = recent.first(DASHBOARD_SIZE);
+    Set<String> held = new LinkedHashSet<>();
+    for (List<Post> column : List.of(best, split, newest)) {
+      column.forEach(p -> {
+        if (p.held() > 0) {
+          held.add(p.id());
+        }
+      });
+    }
+    return codec.frame(new Frames.Dashboard(seq, best, split, newest, now, List.copyOf(held)));
   }
 
   private Frames.Pulse pulseNow() {

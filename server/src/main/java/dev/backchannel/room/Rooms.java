@@ -6,7 +6,12 @@ import dev.backchannel.model.ErrorCode;
 import dev.backchannel.model.Mark;
 import dev.backchannel.model.Post;
 import dev.backchannel.model.Role;
+import dev.backchannel.scoring.NetworkRules;
+import dev.backchannel.scoring.ScoringRules;
+import dev.backchannel.store.HeldNetwork;
 import dev.backchannel.store.History;
+import dev.backchannel.store.NetworkReport;
+import dev.backchannel.store.PostWhy;
 import dev.backchannel.store.Participant;
 import dev.backchannel.store.RoomEvent;
 import dev.backchannel.store.RoomEvents;
@@ -16,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +51,7 @@ public final class Rooms implements RoomEvents {
     int admitting;
     long idleTimer = -1;
     long presenceTimer = -1;
+    long sweepTimer = -1;
   }
 
   private final Vertx vertx;
@@ -53,11 +60,16 @@ public final class Rooms implements RoomEvents {
   private final Clock clock;
   private final ViewSettings settings;
   private final ServerMetrics metrics;
+  private final NetworkRules networks;
+  private final NetworkReport report;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private Store store;
 
-  public Rooms(Vertx vertx, RoomLoops loops, Codec codec, Clock clock, ViewSettings settings, ServerMetrics metrics) {
+  public Rooms(Vertx vertx, RoomLoops loops, Codec codec, Clock clock, ViewSettings settings, ScoringRules rules,
+      ServerMetrics metrics) {
     this.vertx = vertx;
+    this.networks = rules.networks();
+    this.report = new NetworkReport(rules);
     this.metrics = metrics;
     this.loops = loops;
     this.codec = codec;
@@ -204,6 +216,22 @@ public final class Rooms implements RoomEvents {
     return store.mark(slug, postId, mark, role == Role.MODERATOR);
   }
 
+  /** The room's held (post, network) pairs as moderators see them, most held first. */
+  public Future<List<HeldNetwork>> held(String slug) {
+    return store.heldEvidence(slug).map(posts -> {
+      List<HeldNetwork> out = new ArrayList<>();
+      posts.forEach(e -> out.addAll(report.held(e)));
+      out.sort(Comparator.comparingDouble(HeldNetwork::hold).thenComparing(HeldNetwork::post)
+          .thenComparing(HeldNetwork::network));
+      return out;
+    });
+  }
+
+  /** "Why is this post here?" for staff. */
+  public Future<PostWhy> why(String slug, String postId) {
+    return store.evidence(slug, postId).map(report::why);
+  }
+
   private RoomView viewOf(String slug) {
     Slot slot = slots.get(slug);
     return slot == null ? null : slot.view;
@@ -214,11 +242,15 @@ public final class Rooms implements RoomEvents {
       // Follow first, then load: every event after the loaded seq is then sure to arrive.
       slot.ready = store.follow(slug).compose(v -> store.load(slug)).map(state -> {
         RoomView view = new RoomView(slug, vertx, codec, clock, settings, state,
-            (participant, online) -> store.present(slug, participant, online), metrics);
+            (participant, online) -> store.present(slug, participant, online), () -> held(slug), metrics);
         slot.presenceTimer = vertx.setPeriodic(PRESENCE_MILLIS, id -> {
           int local = view.localOnline();
           store.online(slug, local).onSuccess(everywhere -> view.counted(everywhere, local));
         });
+        if (networks.enabled()) {
+          // Every node with sockets in the room asks; the store sweeps only when something was rated since.
+          slot.sweepTimer = vertx.setPeriodic(networks.sweepSeconds() * 1000L, id -> store.sweep(slug));
+        }
         List<RoomEvent> early = slot.early;
         slot.early = new ArrayList<>();
         slot.view = view;
@@ -241,6 +273,7 @@ public final class Rooms implements RoomEvents {
         if (slot.admitting == 0 && !slot.view.hasSubscribers()) {
           slot.view.dispose();
           vertx.cancelTimer(slot.presenceTimer);
+          vertx.cancelTimer(slot.sweepTimer);
           slots.remove(slug, slot);
           store.unfollow(slug);
         }

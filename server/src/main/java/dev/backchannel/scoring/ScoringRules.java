@@ -20,7 +20,12 @@ public record ScoringRules(
     double divergenceDamping,
     double collapseScore,
     int collapseMinRatings,
-    int divergentMinRatings) {
+    int divergentMinRatings,
+    NetworkRules networks) {
+
+  public ScoringRules {
+    networks = networks == null ? NetworkRules.defaults() : networks;
+  }
 
   /** Fixed-point units per 1.0 of weight, prior or karma·5. */
   public static final long UNITS = 10_000;
@@ -31,7 +36,13 @@ public record ScoringRules(
   public static final int MAX_RATING = 5;
 
   public static ScoringRules defaults() {
-    return new ScoringRules(0.5, 0.25, 4.0, 0.75, 2.0, 2.0, 5.0, 3.0, -2.0, 5, 3);
+    return new ScoringRules(0.5, 0.25, 4.0, 0.75, 2.0, 2.0, 5.0, 3.0, -2.0, 5, 3, NetworkRules.defaults());
+  }
+
+  /** The same rules with other network constants (v2; {@code enabled == false} is v1). */
+  public ScoringRules withNetworks(NetworkRules n) {
+    return new ScoringRules(weightSlope, weightMin, weightMax, priorSlope, priorLimit, priorWeight, karmaDivisor,
+        divergenceDamping, collapseScore, collapseMinRatings, divergentMinRatings, n);
   }
 
   /** {@code w(k) = clamp(1 + slope·sign(k)·ln(1 + |k|/5), min, max)} in fixed-point units. */
@@ -53,20 +64,30 @@ public record ScoringRules(
 
   /** Bayesian average {@code (W0·m0 + S1) / (W0 + S0)}. */
   public double score(Tally tally, long priorUnits) {
+    return score(Totals.of(tally), priorUnits);
+  }
+
+  /** v2's {@code (W0·m0 + T1) / (W0 + T0)}; equal to v1's when no network is capped or held. */
+  public double score(Totals totals, long priorUnits) {
     double w0 = priorWeight;
-    return (w0 * priorUnits / UNITS + (double) tally.s1() / UNITS) / (w0 + (double) tally.s0() / UNITS);
+    return (w0 * priorUnits / UNITS + totals.t1() / UNITS) / (w0 + totals.t0() / UNITS);
   }
 
   /** {@code (sd/5) · n_eff/(n_eff + 3)}: how strongly the weighted ratings split the room, in [0, 1]. */
   public double divergence(Tally tally) {
-    if (tally.n() == 0 || tally.s0() <= 0) {
+    return divergence(Totals.of(tally));
+  }
+
+  /** v1's divergence on v2's totals. */
+  public double divergence(Totals totals) {
+    if (totals.n() == 0 || totals.t0() <= 0) {
       return 0.0;
     }
-    double s0 = tally.s0();
-    double mean = tally.s1() / s0;
-    double variance = Math.max(0.0, tally.s2() / s0 - mean * mean);
+    double s0 = totals.t0();
+    double mean = totals.t1() / s0;
+    double variance = Math.max(0.0, totals.t2() / s0 - mean * mean);
     double sd = Math.sqrt(variance);
-    double nEff = s0 * s0 / tally.q();
+    double nEff = s0 * s0 / totals.tq();
     return Math.min(1.0, sd / MAX_RATING * nEff / (nEff + divergenceDamping));
   }
 

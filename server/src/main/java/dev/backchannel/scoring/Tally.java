@@ -16,6 +16,16 @@ public record Tally(long s0, long s1, long s2, long q, int n) {
     return new Tally(s0 + weight, s1 + weight * value, s2 + weight * value * value, q + weight * weight, n + 1);
   }
 
+  /** These sums and {@code other}'s together. */
+  public Tally plus(Tally other) {
+    return new Tally(s0 + other.s0, s1 + other.s1, s2 + other.s2, q + other.q, n + other.n);
+  }
+
+  /** These sums without {@code other}'s, which they include. */
+  public Tally minus(Tally other) {
+    return new Tally(s0 - other.s0, s1 - other.s1, s2 - other.s2, q - other.q, n - other.n);
+  }
+
   /** The sums without a rating that was given with {@code weight} units and {@code value}. */
   public Tally minus(long weight, int value) {
     return new Tally(s0 - weight, s1 - weight * value, s2 - weight * value * value, q - weight * weight, n - 1);

@@ -15,6 +15,13 @@ public final class Ids {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
+  /** 128 random bits, URL-safe: a room's salt for the labels of networks. */
+  public String secret() {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
   /** The id of a room's {@code number}-th post. */
   public String post(long number) {
     return "p" + Long.toString(number, 36);

@@ -7,9 +7,12 @@ import dev.backchannel.model.Post;
 import dev.backchannel.model.PostStatus;
 import dev.backchannel.model.RoomStatus;
 import dev.backchannel.model.RankedPosts;
+import dev.backchannel.model.Network;
+import dev.backchannel.scoring.NetworkRules;
+import dev.backchannel.scoring.NetworkWeighting;
 import dev.backchannel.scoring.ScoringRules;
 import dev.backchannel.scoring.Tally;
-import java.time.Clock;
+import dev.backchannel.scoring.Totals;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One room of the memory engine. Not thread-safe by design: it is touched only on the room's owner
@@ -30,14 +34,18 @@ final class MemoryRoom {
   private static final class Member {
     final String id;
     final String nick;
+    final String network;
+    final Instant joinedAt;
     long karmaUnits;
     boolean banned;
     /** This participant's counted ratings, by post id. */
     final Map<String, Given> ratings = new HashMap<>();
 
-    Member(String id, String nick) {
+    Member(String id, String nick, String network, Instant joinedAt) {
       this.id = id;
       this.nick = nick;
+      this.network = network;
+      this.joinedAt = joinedAt;
     }
   }
 
@@ -50,6 +58,15 @@ final class MemoryRoom {
     Tally tally = Tally.EMPTY;
     Mark mark = Mark.VISIBLE;
     final Map<String, Given> ratings = new HashMap<>();
+    /** The ratings' sums by the raters' networks. */
+    final Map<String, Tally> networks = new HashMap<>();
+    /** Networks the rule looks at one by one ({@link NetworkRules#special}), in the order they are added. */
+    final java.util.TreeSet<String> special = new java.util.TreeSet<>();
+    /** Moderators' hold factors by network. */
+    final Map<String, Double> decisions = new HashMap<>();
+    NetworkWeighting.Weighed weighed = new NetworkWeighting.Weighed(Tally.EMPTY, Map.of());
+    /** What this post adds to its author's karma now: {@code round(T1)}. */
+    long karmaShare;
     Post post;
 
     Entry(String authorId, long priorUnits) {
@@ -65,7 +82,6 @@ final class MemoryRoom {
   private final byte[] speakerKeyHash;
   private final byte[] moderatorKeyHash;
   private final ScoringRules rules;
-  private final Clock clock;
   private final RoomEvents events;
   private final Ids ids;
   private final int historyLimit;
@@ -80,20 +96,33 @@ final class MemoryRoom {
   private final AckCache acks;
   private String highlighted;
   private int visiblePosts;
+  private final NetworkWeighting weighting;
+  /** Salt of the network labels staff see. */
+  private final String salt;
+  /** Current ratings in the room by the raters' networks: a venue network's usual share. */
+  private final Map<String, Long> networkRatings = new HashMap<>();
+  private final List<String> venue = new ArrayList<>();
+  /** Networks a moderator banned: nobody joins from them again. */
+  private final Set<String> bannedNetworks = new java.util.HashSet<>();
+  /** Posts with special networks: what a sweep re-tests. */
+  private final Set<Entry> watched = new java.util.LinkedHashSet<>();
+  private boolean sweepDue;
 
-  MemoryRoom(NewRoom room, MemoryStore.Settings settings, RoomEvents events) {
+  /** {@code salt} and {@code createdAt} come from the caller, so that a journal can replay them. */
+  MemoryRoom(NewRoom room, String salt, Instant createdAt, MemoryStore.Settings settings, RoomEvents events) {
     this.slug = room.slug();
     this.hashtag = room.hashtag();
     this.title = room.title();
     this.speakerKeyHash = room.speakerKeyHash().clone();
     this.moderatorKeyHash = room.moderatorKeyHash().clone();
     this.rules = settings.rules();
-    this.clock = settings.clock();
     this.ids = settings.ids();
     this.historyLimit = settings.historyLimit();
     this.acks = new AckCache(settings.ackRetention());
     this.events = events;
-    this.createdAt = clock.instant();
+    this.createdAt = createdAt;
+    this.weighting = new NetworkWeighting(rules.networks());
+    this.salt = salt;
     for (PostOrder order : PostOrder.values()) {
       listings.put(order, new RankedPosts(order.comparator(), p -> !p.hidden() && (order != PostOrder.DIVERGENT
           || p.ratings() >= rules.divergentMinRatings())));
@@ -104,8 +133,11 @@ final class MemoryRoom {
     return new RoomInfo(slug, hashtag, title, status, createdAt, speakerKeyHash.clone(), moderatorKeyHash.clone(), visiblePosts);
   }
 
-  Participant join(String nick) {
-    Member m = new Member(ids.participant(), nick);
+  Participant join(String participantId, String nick, String network, Instant at) {
+    if (bannedNetworks.contains(network)) {
+      throw ErrorCode.FORBIDDEN.failure("your network is banned from this room");
+    }
+    Member m = new Member(participantId, nick, network, at);
     members.put(m.id, m);
     return participant(m);
   }
@@ -114,7 +146,7 @@ final class MemoryRoom {
     return participant(member(participantId));
   }
 
-  Post post(String participantId, String cid, String text, String replyTo) {
+  Post post(String participantId, String cid, String text, String replyTo, Instant at) {
     Post earlier = acks.find(participantId, cid);
     if (earlier != null) {
       return earlier;
@@ -129,10 +161,11 @@ final class MemoryRoom {
     }
     Entry entry = new Entry(author.id, rules.priorUnits(rules.karma(author.karmaUnits)));
     String id = ids.post(posts.size() + 1);
-    entry.post = render(id, posts.size() + 1L, entry, text, replyTo, clock.instant());
+    entry.post = render(id, posts.size() + 1L, entry, text, replyTo, at);
     posts.put(id, entry);
+    sweepDue = true; // one more post: every venue network's usual share per post shrank
     publish(List.of(changed(null, entry)), null);
-    acks.remember(participantId, cid, entry.post, clock.instant());
+    acks.remember(participantId, cid, entry.post, at);
     return entry.post;
   }
 
@@ -140,7 +173,7 @@ final class MemoryRoom {
     return acks.find(participantId, cid);
   }
 
-  Post rate(String participantId, String cid, String postId, Integer value) {
+  Post rate(String participantId, String cid, String postId, Integer value, Instant at) {
     Post earlier = acks.find(participantId, cid);
     if (earlier != null) {
       return earlier;
@@ -157,13 +190,15 @@ final class MemoryRoom {
     Given old = entry.ratings.get(participantId);
     Integer oldValue = old == null ? null : old.value();
     if (!Objects.equals(oldValue, value)) {
-      Given now = value == null ? null : new Given(value, rules.weightUnits(rules.karma(rater.karmaUnits)), clock.instant());
+      Given now = value == null ? null : new Given(value, rules.weightUnits(rules.karma(rater.karmaUnits)), at);
       Post previous = entry.post;
       count(entry, rater, old, now);
+      reweigh(entry);
+      sweepDue = true;
       publish(List.of(changed(previous, entry)), now == null ? null : new RoomEvent.RatingGiven(now.value(), now.weight()));
     }
     Post answer = entry.post.withMine(value);
-    acks.remember(participantId, cid, answer, clock.instant());
+    acks.remember(participantId, cid, answer, at);
     return answer;
   }
 
@@ -200,21 +235,147 @@ final class MemoryRoom {
 
   void ban(String participantId) {
     Member banned = member(participantId);
-    if (banned.banned) {
-      return;
+    if (!banned.banned) {
+      ban(List.of(banned));
     }
-    banned.banned = true;
-    // Two passes: every rating leaves first, then posts are rendered, so each shows its author's
-    // karma after the whole ban rather than a state part-way through it.
+  }
+
+  /**
+   * Bans members in one change. Two passes: every rating leaves first, then posts are weighed and
+   * rendered, so each shows its author's karma after the whole ban rather than part-way through it.
+   */
+  private void ban(List<Member> banned) {
     Map<Entry, Post> before = new LinkedHashMap<>();
-    for (Map.Entry<String, Given> r : List.copyOf(banned.ratings.entrySet())) {
-      Entry entry = posts.get(r.getKey());
-      before.put(entry, entry.post);
-      count(entry, banned, r.getValue(), null);
+    for (Member m : banned) {
+      m.banned = true;
+      for (Map.Entry<String, Given> r : List.copyOf(m.ratings.entrySet())) {
+        Entry entry = posts.get(r.getKey());
+        before.putIfAbsent(entry, entry.post);
+        count(entry, m, r.getValue(), null);
+      }
     }
+    before.keySet().forEach(this::reweigh);
+    sweepDue |= !before.isEmpty(); // the banned networks' usual shares changed
     List<Post> touched = new ArrayList<>(before.size());
     before.forEach((entry, previous) -> touched.add(changed(previous, entry)));
-    publish(new RoomEvent(slug, seq + 1, touched, false, participantId, null));
+    publish(new RoomEvent(slug, seq + 1, touched, false, banned.stream().map(m -> m.id).toList(), null));
+  }
+
+  /**
+   * A moderator's decision about a network the rule flagged ({@code network} is its label); the
+   * post the decision is about, when it names one, in its new state.
+   */
+  Post decide(String label, String postId, NetworkDecision decision) {
+    Entry entry = postId == null ? null : posts.get(postId);
+    if (postId != null && entry == null) {
+      throw ErrorCode.NOT_FOUND.failure("no such post");
+    }
+    String network = network(label, entry);
+    switch (decision) {
+      case RELEASE, CONFIRM -> {
+        if (entry == null) {
+          throw ErrorCode.INVALID.failure("release and confirm name a post");
+        }
+        Post before = entry.post;
+        entry.decisions.put(network, decision == NetworkDecision.RELEASE ? 1.0 : 0.0);
+        if (rules.networks().special(entry.networks.getOrDefault(network, Tally.EMPTY), true)) {
+          entry.special.add(network); // with the rule switched off a decision is kept but weighs nothing
+        }
+        reweigh(entry);
+        publish(List.of(changed(before, entry)), null);
+      }
+      case VENUE -> {
+        if (!NetworkReport.venue(network, venue)) {
+          venue.add(network);
+          retest(List.copyOf(watched));
+        }
+      }
+      case BAN -> {
+        bannedNetworks.add(network);
+        List<Member> banned = members.values().stream().filter(m -> !m.banned && m.network.equals(network)).toList();
+        if (!banned.isEmpty()) {
+          ban(banned);
+        }
+      }
+    }
+    return entry == null ? null : entry.post;
+  }
+
+  /**
+   * Re-tests the posts with special networks after ratings elsewhere changed a venue network's
+   * usual share; at most every {@code sweepSeconds}, and only when something was rated since.
+   */
+  void sweep() {
+    if (sweepDue) {
+      sweepDue = false;
+      retest(List.copyOf(watched));
+    }
+  }
+
+  private void retest(List<Entry> entries) {
+    List<Post> touched = new ArrayList<>();
+    for (Entry entry : entries) {
+      Post before = entry.post;
+      reweigh(entry);
+      Post after = changed(before, entry);
+      if (!after.sameNumbers(before)) {
+        touched.add(after);
+      }
+    }
+    if (!touched.isEmpty()) {
+      publish(touched, null);
+    }
+  }
+
+  /** The network a moderator names by its label: among the post's raters, else the room's members. */
+  private String network(String label, Entry entry) {
+    if (entry != null) {
+      for (String g : entry.networks.keySet()) {
+        if (Network.label(salt, g).equals(label)) {
+          return g;
+        }
+      }
+    }
+    for (Member m : members.values()) {
+      if (Network.label(salt, m.network).equals(label)) {
+        return m.network;
+      }
+    }
+    throw ErrorCode.NOT_FOUND.failure("no such network in this room");
+  }
+
+  /** What staff ask about one post, for {@link NetworkReport}. */
+  PostEvidence evidence(String postId) {
+    Entry entry = posts.get(postId);
+    if (entry == null) {
+      throw ErrorCode.NOT_FOUND.failure("no such post");
+    }
+    return evidence(entry);
+  }
+
+  /** The evidence of every post with a flagged or decided network. */
+  List<PostEvidence> heldEvidence() {
+    List<PostEvidence> out = new ArrayList<>();
+    for (Entry entry : watched) {
+      if (!entry.decisions.isEmpty()
+          || entry.weighed.verdicts().values().stream().anyMatch(NetworkWeighting.Verdict::flagged)) {
+        out.add(evidence(entry));
+      }
+    }
+    return out;
+  }
+
+  private PostEvidence evidence(Entry entry) {
+    List<PostEvidence.Rater> raters = new ArrayList<>(entry.ratings.size());
+    Map<String, Long> roomRatings = new HashMap<>();
+    entry.ratings.forEach((id, g) -> {
+      Member m = members.get(id);
+      raters.add(new PostEvidence.Rater(id, m.network, g.value(), g.weight(), m.joinedAt, m.ratings.size() > 1));
+      roomRatings.put(m.network, networkRatings.getOrDefault(m.network, 0L));
+    });
+    entry.decisions.keySet().forEach(g -> roomRatings.put(g, networkRatings.getOrDefault(g, 0L)));
+    return new PostEvidence(entry.post, entry.priorUnits, salt, raters, Map.copyOf(entry.decisions), List.copyOf(venue),
+        roomRatings, posts.size());
   }
 
   void close() {
@@ -222,7 +383,7 @@ final class MemoryRoom {
       return;
     }
     status = RoomStatus.CLOSED;
-    publish(new RoomEvent(slug, seq + 1, List.of(), true, null, null));
+    publish(new RoomEvent(slug, seq + 1, List.of(), true, List.of(), null));
   }
 
   RoomState state() {
@@ -266,24 +427,62 @@ final class MemoryRoom {
     return new RoomExport(info(), all, ratings, people);
   }
 
-  /** Replaces {@code rater}'s rating {@code old} of {@code entry} with {@code now} (either may be null). */
+  /**
+   * Replaces {@code rater}'s rating {@code old} of {@code entry} with {@code now} (either may be
+   * null) in the post's sums, its network's sums and the room's count per network. The post's
+   * totals and its author's karma follow in {@link #reweigh}.
+   */
   private void count(Entry entry, Member rater, Given old, Given now) {
     Tally tally = entry.tally;
-    long karmaDelta = 0;
+    Tally network = entry.networks.getOrDefault(rater.network, Tally.EMPTY);
     if (old != null) {
       tally = tally.minus(old.weight(), old.value());
-      karmaDelta -= old.weight() * old.value();
+      network = network.minus(old.weight(), old.value());
+      networkRatings.merge(rater.network, -1L, Long::sum);
       entry.ratings.remove(rater.id);
       rater.ratings.remove(entry.post.id());
     }
     if (now != null) {
       tally = tally.plus(now.weight(), now.value());
-      karmaDelta += now.weight() * now.value();
+      network = network.plus(now.weight(), now.value());
+      networkRatings.merge(rater.network, 1L, Long::sum);
       entry.ratings.put(rater.id, now);
       rater.ratings.put(entry.post.id(), now);
     }
     entry.tally = tally;
-    members.get(entry.authorId).karmaUnits += karmaDelta;
+    if (network.n() == 0) {
+      entry.networks.remove(rater.network);
+    } else {
+      entry.networks.put(rater.network, network);
+    }
+    if (rules.networks().special(network, entry.decisions.containsKey(rater.network))) {
+      entry.special.add(rater.network);
+    } else {
+      entry.special.remove(rater.network);
+    }
+  }
+
+  /**
+   * Weighs the post's networks again (cap, hold test) and moves its author's karma by the change of
+   * its {@code round(T1)}: O(special networks of the post).
+   */
+  private void reweigh(Entry entry) {
+    java.util.SortedMap<String, NetworkWeighting.Sums> special = new java.util.TreeMap<>();
+    NetworkRules n = rules.networks();
+    for (String g : entry.special) {
+      Tally t = entry.networks.getOrDefault(g, Tally.EMPTY);
+      boolean exempt = n.venueExempt(NetworkReport.venue(g, venue), t.n(), networkRatings.getOrDefault(g, 0L), posts.size());
+      special.put(g, new NetworkWeighting.Sums(t, entry.decisions.get(g), exempt));
+    }
+    entry.weighed = weighting.weigh(entry.tally, special);
+    long share = Math.round(entry.weighed.totals().t1());
+    members.get(entry.authorId).karmaUnits += share - entry.karmaShare;
+    entry.karmaShare = share;
+    if (special.isEmpty()) {
+      watched.remove(entry);
+    } else {
+      watched.add(entry);
+    }
   }
 
   /** Re-renders an entry after a change and keeps the listings in step; returns the new state. */
@@ -301,10 +500,11 @@ final class MemoryRoom {
 
   private Post render(String id, long number, Entry entry, String text, String replyTo, Instant createdAt) {
     Member author = members.get(entry.authorId);
-    double score = rules.score(entry.tally, entry.priorUnits);
-    PostStatus status = PostStatus.of(entry.mark, rules.collapsed(score, entry.tally.n()));
+    Totals totals = entry.weighed.totals();
+    double score = rules.score(totals, entry.priorUnits);
+    PostStatus status = PostStatus.of(entry.mark, rules.collapsed(score, totals.n()));
     return new Post(id, number, new Author(author.id, author.nick, rules.karma(author.karmaUnits)), text, replyTo,
-        createdAt, score, rules.divergence(entry.tally), entry.tally.n(), status, null);
+        createdAt, score, rules.divergence(totals), totals.n(), status, null, entry.weighed.held());
   }
 
   private void publish(List<Post> touched, RoomEvent.RatingGiven rating) {

@@ -8,6 +8,7 @@ import dev.backchannel.scoring.ScoringRules;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +37,18 @@ public final class MemoryStore implements Store {
 
   @Override
   public Future<RoomInfo> createRoom(NewRoom room) {
+    return createRoom(room, settings.ids().secret(), settings.clock().instant());
+  }
+
+  /**
+   * The commands below take the inputs that are not a function of the room's state (the room's
+   * salt, a new participant's id, the instant) from the caller, so that the embedded engine's
+   * journal can give a replay the very inputs of the first run. The {@link Store} methods draw
+   * fresh ones.
+   */
+  public Future<RoomInfo> createRoom(NewRoom room, String salt, Instant at) {
     return loops.call(room.slug(), () -> {
-      MemoryRoom created = new MemoryRoom(room, settings, events);
+      MemoryRoom created = new MemoryRoom(room, salt, at, settings, events);
       if (rooms.putIfAbsent(room.slug(), created) != null) {
         throw ErrorCode.CONFLICT.failure("a room for this hashtag exists already");
       }
@@ -51,8 +62,13 @@ public final class MemoryStore implements Store {
   }
 
   @Override
-  public Future<Participant> join(String slug, String nick) {
-    return inRoom(slug, r -> r.join(nick));
+  public Future<Participant> join(String slug, String nick, String network) {
+    return join(slug, nick, network, settings.ids().participant(), settings.clock().instant());
+  }
+
+  /** {@link #join(String, String, String)} with the participant's id and join instant given. */
+  public Future<Participant> join(String slug, String nick, String network, String participantId, Instant at) {
+    return inRoom(slug, r -> r.join(participantId, nick, network, at));
   }
 
   @Override
@@ -62,7 +78,12 @@ public final class MemoryStore implements Store {
 
   @Override
   public Future<Post> post(String slug, String participantId, String cid, String text, String replyTo) {
-    return inRoom(slug, r -> r.post(participantId, cid, text, replyTo));
+    return post(slug, participantId, cid, text, replyTo, settings.clock().instant());
+  }
+
+  /** {@link #post(String, String, String, String, String)} at a given instant. */
+  public Future<Post> post(String slug, String participantId, String cid, String text, String replyTo, Instant at) {
+    return inRoom(slug, r -> r.post(participantId, cid, text, replyTo, at));
   }
 
   @Override
@@ -72,7 +93,12 @@ public final class MemoryStore implements Store {
 
   @Override
   public Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value) {
-    return inRoom(slug, r -> r.rate(participantId, cid, postId, value));
+    return rate(slug, participantId, cid, postId, value, settings.clock().instant());
+  }
+
+  /** {@link #rate(String, String, String, String, Integer)} at a given instant. */
+  public Future<Post> rate(String slug, String participantId, String cid, String postId, Integer value, Instant at) {
+    return inRoom(slug, r -> r.rate(participantId, cid, postId, value, at));
   }
 
   @Override
@@ -86,6 +112,29 @@ public final class MemoryStore implements Store {
       r.ban(participantId);
       return null;
     });
+  }
+
+  @Override
+  public Future<Post> decide(String slug, String network, String postId, NetworkDecision decision) {
+    return inRoom(slug, r -> r.decide(network, postId, decision));
+  }
+
+  @Override
+  public Future<Void> sweep(String slug) {
+    return inRoom(slug, r -> {
+      r.sweep();
+      return null;
+    });
+  }
+
+  @Override
+  public Future<PostEvidence> evidence(String slug, String postId) {
+    return inRoom(slug, r -> r.evidence(postId));
+  }
+
+  @Override
+  public Future<List<PostEvidence>> heldEvidence(String slug) {
+    return inRoom(slug, MemoryRoom::heldEvidence);
   }
 
   @Override

@@ -8,15 +8,16 @@ import java.util.List;
  *
  * @param posts posts created or changed by this change (hidden ones with their text)
  * @param closed whether this change closed the room
- * @param banned the participant this change banned, or null
+ * @param banned the participants this change banned (one, or a whole network's), usually none
  * @param rating the rating this change gave, or null (for the pulse: rates per minute, mood)
  */
-public record RoomEvent(String room, long seq, List<Post> posts, boolean closed, String banned, RatingGiven rating) {
+public record RoomEvent(String room, long seq, List<Post> posts, boolean closed, List<String> banned,
+    RatingGiven rating) {
 
   /** A rating value and the weight (fixed-point units) it was given with. */
   public record RatingGiven(int value, long weightUnits) {}
 
   public static RoomEvent posts(String room, long seq, List<Post> posts, RatingGiven rating) {
-    return new RoomEvent(room, seq, posts, false, null, rating);
+    return new RoomEvent(room, seq, posts, false, List.of(), rating);
   }
 }

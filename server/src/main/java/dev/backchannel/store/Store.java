@@ -20,8 +20,11 @@ public interface Store {
   /** The room's current description; {@code not_found} when there is none. */
   Future<RoomInfo> room(String slug);
 
-  /** A new participant of the room, with no karma. */
-  Future<Participant> join(String slug, String nick);
+  /**
+   * A new participant of the room, with no karma, from {@code network} (their client address cut
+   * to its prefix, {@link dev.backchannel.model.Network}), fixed for them.
+   */
+  Future<Participant> join(String slug, String nick, String network);
 
   /** One participant of the room; {@code not_found} when unknown. */
   Future<Participant> participant(String slug, String participantId);
@@ -44,6 +47,26 @@ public interface Store {
 
   /** Bans a participant: their ratings stop counting and every post they rated is recomputed. */
   Future<Void> ban(String slug, String participantId);
+
+  /**
+   * A moderator's decision about a network ({@code network} is the label staff see): release or
+   * confirm its ratings of {@code postId}, declare it part of the venue, or ban it. Answers the
+   * post's new state when the decision names a post, else null; {@code not_found} for an unknown
+   * post or network.
+   */
+  Future<Post> decide(String slug, String network, String postId, NetworkDecision decision);
+
+  /**
+   * Re-tests the room's posts with capped, held or large networks when anything was rated since the
+   * last sweep (a venue network's usual share moves with every rating); a no-op otherwise.
+   */
+  Future<Void> sweep(String slug);
+
+  /** What the store holds about one post's ratings; {@code not_found} for an unknown post. */
+  Future<PostEvidence> evidence(String slug, String postId);
+
+  /** The evidence of every post with a network the hold test flags or a moderator decided about. */
+  Future<List<PostEvidence>> heldEvidence(String slug);
 
   /** Turns the room read-only. */
   Future<Void> close(String slug);

@@ -1,6 +1,7 @@
 package dev.backchannel.wire;
 
 import dev.backchannel.model.Mark;
+import dev.backchannel.store.NetworkDecision;
 
 /** A validated frame from a client (PROTOCOL.md "WebSocket"). */
 public sealed interface Command {
@@ -23,4 +24,10 @@ public sealed interface Command {
   record SetMark(String cid, String post, Mark status) implements Command {}
 
   record Ban(String cid, String participant) implements Command {}
+
+  /**
+   * A moderator's decision about a network the rule flagged ({@code network} is its label);
+   * {@code post} is required for release and confirm, optional otherwise.
+   */
+  record DecideNetwork(String cid, String network, String post, NetworkDecision decision) implements Command {}
 }

@@ -5,6 +5,7 @@ import dev.backchannel.model.ErrorCode;
 import dev.backchannel.model.Failure;
 import dev.backchannel.model.Mark;
 import dev.backchannel.scoring.ScoringRules;
+import dev.backchannel.store.NetworkDecision;
 
 /**
  * Turns a client frame into a {@link Command}, checking every field's type and range. A refusal is
@@ -35,6 +36,7 @@ public final class CommandDecoder {
       case "rate" -> rate(frame);
       case "mark" -> mark(frame);
       case "ban" -> new Command.Ban(cid(frame), string(frame, "participant", true, MAX_ID));
+      case "network" -> network(frame);
       default -> throw ErrorCode.INVALID.failure("unknown command type '" + type + "'");
     };
   }
@@ -99,6 +101,20 @@ public final class CommandDecoder {
     Mark mark = Mark.parse(status)
         .orElseThrow(() -> ErrorCode.INVALID.failure("status must be answered, highlighted, visible or hidden"));
     return new Command.SetMark(cid, post, mark);
+  }
+
+  private Command network(JsonNode frame) {
+    String cid = cid(frame);
+    String network = string(frame, "network", true, MAX_ID);
+    String post = string(frame, "post", false, MAX_ID);
+    NetworkDecision decision = NetworkDecision.of(string(frame, "decision", true, 32));
+    if (decision == null) {
+      throw ErrorCode.INVALID.failure("decision must be release, confirm, venue or ban");
+    }
+    if (post == null && (decision == NetworkDecision.RELEASE || decision == NetworkDecision.CONFIRM)) {
+      throw ErrorCode.INVALID.failure("release and confirm need the post");
+    }
+    return new Command.DecideNetwork(cid, network, post, decision);
   }
 
   private static String cid(JsonNode frame) {

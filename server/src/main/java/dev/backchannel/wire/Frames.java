@@ -7,6 +7,7 @@ import dev.backchannel.model.ErrorCode;
 import dev.backchannel.model.Post;
 import dev.backchannel.model.RoomStatus;
 import dev.backchannel.model.TwoDecimals;
+import dev.backchannel.store.HeldNetwork;
 import java.util.List;
 
 /** The JSON shapes the server sends (PROTOCOL.md), as records; {@link Codec} writes them. */
@@ -53,10 +54,20 @@ public final class Frames {
   public record Pulse(int online, int posts, double ratingsPerMinute,
       @JsonSerialize(using = TwoDecimals.class) double mood) {}
 
-  @JsonPropertyOrder({"type", "seq", "top", "divergent", "recent", "pulse"})
-  public record Dashboard(long seq, List<Post> top, List<Post> divergent, List<Post> recent, Pulse pulse) {
+  /** {@code held}: the ids of the posts shown whose ratings are partly held back (v2). */
+  @JsonPropertyOrder({"type", "seq", "top", "divergent", "recent", "pulse", "held"})
+  public record Dashboard(long seq, List<Post> top, List<Post> divergent, List<Post> recent, Pulse pulse,
+      List<String> held) {
     public String getType() {
       return "dashboard";
+    }
+  }
+
+  /** Moderators only: every (post, network) pair the rule flags, most held first (v2). */
+  @JsonPropertyOrder({"type", "networks"})
+  public record Held(List<HeldNetwork> networks) {
+    public String getType() {
+      return "held";
     }
   }
 

@@ -15,12 +15,12 @@ local highlighted = redis.call('HGET', ROOM, 'hl')
 if mark == 'highlighted' and highlighted ~= '' and highlighted ~= id then
   redis.call('HSET', post_key(highlighted), 'mk', 'visible')
   recompute(highlighted)
-  table.insert(touched, render(highlighted))
+  table.insert(touched, changed(highlighted))
 end
 if current == 'highlighted' then redis.call('HSET', ROOM, 'hl', '') end
 if mark == 'highlighted' then redis.call('HSET', ROOM, 'hl', id) end
 redis.call('HSET', key, 'mk', mark)
 recompute(id)
-local post = render(id)
+local post = changed(id)
 table.insert(touched, post)
 return { cjson.encode(post), publish(event(touched)) }

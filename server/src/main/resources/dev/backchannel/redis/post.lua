@@ -20,10 +20,11 @@ local number = redis.call('HINCRBY', ROOM, 'posts', 1)
 local id = post_id(number)
 redis.call('HSET', post_key(id), 'n', number, 'a', pid, 't', text, 'r', reply_to, 'c', created_at,
   'pr', prior_units(karma(tonumber(author.k))), 's0', 0, 's1', 0, 's2', 0, 'q', 0, 'cnt', 0,
-  'mk', 'visible', 'st', 'hidden')
--- st starts as 'hidden' so that recompute counts the new post as it becomes visible.
-recompute(id)
-local post = render(id)
+  'mk', 'visible', 'st', 'hidden', 'ks', 0, 'held', 0, 'fl', 0)
+-- st starts as 'hidden' so that reweigh counts the new post as it becomes visible.
+reweigh(id)
+sweep_due() -- one more post: every venue network's usual share per post shrank
+local post = changed(id)
 local answer = cjson.encode(post)
 redis.call('SET', ack_key, answer, 'EX', ttl)
 return { answer, publish(event({ post })) }

@@ -24,9 +24,10 @@ local post
 if old_value ~= value then
   local new = nil
   if value then new = { value = value, weight = weight_units(karma(tonumber(rater.k))), at = at } end
-  count(id, pid, old, new)
-  recompute(id)
-  post = render(id) -- once: the event and the answer show the same state (the answer adds `mine`)
+  count(id, pid, rater.net, old, new)
+  reweigh(id)
+  sweep_due()
+  post = changed(id) -- once: the event and the answer show the same state (the answer adds `mine`)
   local e = event({ post })
   if new then e.rating = { value = new.value, weight = new.weight } end
   published = publish(e)

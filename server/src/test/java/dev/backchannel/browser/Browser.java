@@ -133,6 +133,23 @@ public final class Browser implements AutoCloseable {
     return Boolean.TRUE.equals(shown);
   }
 
+  /**
+   * Fails, listing every violation, when axe-core finds the page as it is now (open dialogs and
+   * panels included) short of WCAG 2.1 A/AA; {@code where} names that state in the message.
+   */
+  public void assertAccessible(String where) {
+    Axe.check(this, where);
+  }
+
+  /**
+   * Makes the page see {@code prefers-color-scheme: light} or {@code dark}, as the reader's system
+   * setting would (through chromedriver's own CDP endpoint, which needs no version-bound bindings).
+   */
+  public void colorScheme(String scheme) {
+    driver.executeCdpCommand("Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+  }
+
   @SuppressWarnings("unchecked")
   public <T> T js(String script, Object... args) {
     return (T) ((JavascriptExecutor) driver).executeScript(script, args);
@@ -140,20 +157,29 @@ public final class Browser implements AutoCloseable {
 
   /**
    * Sets the viewport to {@code size}. Headless Chromium still counts some window decoration, so the
-   * window is grown by whatever the viewport lacks, then checked.
+   * window is grown by whatever the viewport lacks, then checked. On a busy machine the viewport can
+   * lag behind the window: it is read only after two frames, and corrected again until it fits.
    */
   public void resize(Dimension size) {
     driver.manage().window().setSize(size);
-    List<Long> inner = js("return [window.innerWidth, window.innerHeight];");
-    int dw = size.width - inner.get(0).intValue();
-    int dh = size.height - inner.get(1).intValue();
-    if (dw != 0 || dh != 0) {
-      driver.manage().window().setSize(new Dimension(size.width + dw, size.height + dh));
-    }
     until(d -> {
-      List<Long> now = js("return [window.innerWidth, window.innerHeight];");
-      return now.get(0) == size.width && now.get(1) == size.height ? true : null;
+      List<Long> inner = settledViewport();
+      int dw = size.width - inner.get(0).intValue();
+      int dh = size.height - inner.get(1).intValue();
+      if (dw == 0 && dh == 0) {
+        return true;
+      }
+      Dimension outer = driver.manage().window().getSize();
+      driver.manage().window().setSize(new Dimension(outer.width + dw, outer.height + dh));
+      return null;
     });
+  }
+
+  /** The viewport's size once two frames have passed (a resize has then reached layout). */
+  @SuppressWarnings("unchecked")
+  private List<Long> settledViewport() {
+    return (List<Long>) driver.executeAsyncScript("const done = arguments[0];"
+        + " requestAnimationFrame(() => requestAnimationFrame(() => done([window.innerWidth, window.innerHeight])));");
   }
 
   /**

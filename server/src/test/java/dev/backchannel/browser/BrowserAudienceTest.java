@@ -128,6 +128,9 @@ class BrowserAudienceTest {
     bob.tab("top");
     ada.tab("divergent");
     ada.card(split);
+    ada.browser().assertAccessible("the audience page, divergent tab");
+    bob.browser().assertAccessible("the audience page, top tab");
+    stage.assertAccessible("the speaker dashboard");
     ada.browser().screenshots("audience-divergent");
     bob.browser().screenshots("audience");
     stage.screenshots("dashboard");
@@ -152,6 +155,7 @@ class BrowserAudienceTest {
     assertThat(dashboardShows("top", other)).isTrue();
     WebElement badge = bob.card(question).findElement(By.cssSelector(".badge"));
     bob.browser().until(d -> "Answered".equals(badge.getText()) ? true : null);
+    bob.browser().assertAccessible("the audience page with a highlighted and an answered post");
     bob.browser().screenshots("audience-answered-and-highlighted");
   }
 
@@ -205,6 +209,8 @@ class BrowserAudienceTest {
     AudiencePage eve = new AudiencePage(bobBrowser, base());
     bobBrowser.js("localStorage.clear();");
     eve.open(room.getString("slug"));
+    bobBrowser.find("#join-form");
+    bobBrowser.assertAccessible("the audience page's join form");
     eve.join(nick);
     eve.post("hello from " + nick);
     assertThat(bobBrowser.find("#me-nick").getText()).isEqualTo(nick);

@@ -91,6 +91,7 @@ class BrowserReconnectTest {
     page.type(draft);
     assertThat(storage("bc:queue:" + slug)).contains("Sent while the server was away");
     assertThat(storage("bc:draft:" + slug)).contains("A draft <b>I am</b> still writing");
+    phone.assertAccessible("the audience page while reconnecting");
     phone.screenshots("audience-reconnecting");
 
     // A new server on the same port, with a new (empty) memory store: the room is gone.
@@ -103,6 +104,7 @@ class BrowserReconnectTest {
     phone.driver().navigate().refresh();
     phone.until(d -> draft.equals(page.composerText()) ? true : null);
     assertThat(storage("bc:queue:" + slug)).contains("Sent while the server was away");
+    phone.assertAccessible("the audience page of a room that is gone");
     phone.screenshots("audience-room-gone");
   }
 
@@ -121,6 +123,7 @@ class BrowserReconnectTest {
     phone.find("#composer-send").click();
     phone.until(d -> page.connectionText().contains("1 waiting to send") ? true : null);
     assertThat(page.connectionText()).startsWith("Offline");
+    phone.assertAccessible("the audience page while offline");
     phone.screenshots("audience-offline");
 
     phone.driver().deleteNetworkConditions();

@@ -67,12 +67,22 @@ class BrowserStaffPagesTest {
   }
 
   @Test
+  void theStartPageLeadsToARoom() {
+    desk.get(base() + "/");
+    desk.find("#room");
+    desk.assertAccessible("the start page");
+  }
+
+  @Test
   void theOrganizerCreatesARoomAndGetsAbsoluteLinksAndAQrCode() {
     desk.get(base() + "/organize");
+    desk.find("#create-form");
+    desk.assertAccessible("the organizer page");
     desk.find("#organizer-key").sendKeys("not-the-organizer-key");
     desk.find("#hashtag").sendKeys("#DevConf-Keynote");
     desk.find("#create-form button[type=submit]").click();
     assertThat(desk.find("#create-error").getText()).contains("does not know this organizer key");
+    desk.assertAccessible("the organizer page with a refused key");
 
     desk.find("#organizer-key").clear();
     desk.find("#organizer-key").sendKeys(server.organizerKey());
@@ -91,6 +101,7 @@ class BrowserStaffPagesTest {
     assertThat((String) desk.js("return JSON.stringify(localStorage);")).doesNotContain(server.organizerKey());
     assertThat(desk.overflowAt(683, 450)).isZero();
     assertThat(desk.overflowAt(320, 480)).isZero();
+    desk.assertAccessible("the organizer page with a room's links");
     desk.screenshots("organize", "#rooms");
 
     // The moderator link works as handed out, and the key leaves the address bar.
@@ -126,6 +137,7 @@ class BrowserStaffPagesTest {
     bob.browser().until(d -> !bob.browser().showsText("#posts .text", spam) ? true : null);
     desk.find("input[name=filter][value=hidden]").click();
     desk.until(d -> desk.findAll("#posts > li").size() == 1 ? true : null);
+    desk.assertAccessible("the moderator console, hidden posts");
     desk.screenshots("moderate-hidden-filter");
     desk.find("input[name=filter][value=all]").click();
 
@@ -137,6 +149,7 @@ class BrowserStaffPagesTest {
     WebElement dialog = desk.find("#confirm");
     desk.until(d -> dialog.isDisplayed() ? true : null);
     assertThat(desk.find("#confirm-title").getText()).isEqualTo("Ban Spammy Ada?");
+    desk.assertAccessible("the moderator console's ban dialog");
     desk.screenshots("moderate-ban-dialog");
     desk.find("#confirm-cancel").click();
     assertThat(ada.connectionState()).isEqualTo("online");
@@ -169,6 +182,8 @@ class BrowserStaffPagesTest {
     assertThat(bobPhone.find("#notice").getText()).contains("closed");
     assertThat(desk.overflowAt(683, 450)).isZero();
     assertThat(desk.overflowAt(320, 480)).isZero();
+    desk.assertAccessible("the moderator console of a closed room");
+    bobPhone.assertAccessible("the audience page of a closed room");
     desk.screenshots("moderate");
     bobPhone.screenshots("audience-closed");
   }

@@ -109,8 +109,8 @@ class RedisStoreContextTest {
     Store s = store;
     onSame(context, "createRoom", () -> s.createRoom(new NewRoom(slug, "#" + slug, "Context", HASH, HASH)));
     onSame(context, "room", () -> s.room(slug));
-    Participant ada = onSame(context, "join", () -> s.join(slug, "Ada"));
-    Participant bob = onSame(context, "join", () -> s.join(slug, "Bob"));
+    Participant ada = onSame(context, "join", () -> s.join(slug, "Ada", "192.0.2.0/24"));
+    Participant bob = onSame(context, "join", () -> s.join(slug, "Bob", "192.0.2.0/24"));
     onSame(context, "participant", () -> s.participant(slug, ada.id()));
     Post post = onSame(context, "post", () -> s.post(slug, ada.id(), "c1", "hello", null));
     onSame(context, "answered", () -> s.answered(slug, ada.id(), "c1"));
@@ -144,7 +144,7 @@ class RedisStoreContextTest {
     String slug = slug();
     Store s = store;
     onSame(worker, "createRoom", () -> s.createRoom(new NewRoom(slug, "#" + slug, "Worker", HASH, HASH)));
-    Participant ada = onSame(worker, "join", () -> s.join(slug, "Ada"));
+    Participant ada = onSame(worker, "join", () -> s.join(slug, "Ada", "192.0.2.0/24"));
     onSame(worker, "post", () -> s.post(slug, ada.id(), "c1", "from a worker", null));
     onSame(worker, "load", () -> s.load(slug));
     refusedOnSame(worker, "rate of one's own post", ErrorCode.FORBIDDEN, () -> s.rate(slug, ada.id(), "r1", "p1", 3));
@@ -165,7 +165,7 @@ class RedisStoreContextTest {
     String slug = slug();
     Store s = store;
     onSame(context, "createRoom", () -> s.createRoom(new NewRoom(slug, "#" + slug, "Down", HASH, HASH)));
-    Participant ada = onSame(context, "join", () -> s.join(slug, "Ada"));
+    Participant ada = onSame(context, "join", () -> s.join(slug, "Ada", "192.0.2.0/24"));
     redis.kill();
     try {
       Landing<Void> ping = from(context, s::ping);

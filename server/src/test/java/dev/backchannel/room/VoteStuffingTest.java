@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 6: a crowd of fresh identities (sock puppets: joining is free) against the participants
+ * Issue 6, under v1 weighting (v2 caps a network: {@link NetworkRuleTest}): a crowd of fresh identities (sock puppets: joining is free) against the participants
  * the room has come to trust. Each fresh identity weighs exactly what any newcomer weighs, 1, no
  * matter how many of them there are; each established participant weighs {@code w(k) > 1} by
  * their karma; the post's score is DESIGN.md's weighted formula over both, exactly. So four times
@@ -42,7 +42,8 @@ class VoteStuffingTest {
   static void startServer() {
     vertx = Vertx.vertx();
     // Joins and ratings come much faster than any audience's: the limits are not what is tested.
-    server = TestServer.start(vertx, "--joins-per-minute=100000", "--ratings-per-second=100000", "--rating-burst=100000",
+    // v1 weighting: every identity here joins from 127.0.0.1, one network, which v2 would cap as one.
+    server = TestServer.start(vertx, "--network-weighting=false", "--joins-per-minute=100000", "--ratings-per-second=100000", "--rating-burst=100000",
         "--frames-per-second=100000", "--frame-burst=100000", "--broadcast-interval-ms=500");
   }
 

@@ -3,18 +3,14 @@ package dev.backchannel.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.backchannel.loop.RoomLoops;
 import dev.backchannel.model.ErrorCode;
 import dev.backchannel.model.Failure;
 import dev.backchannel.model.Post;
 import dev.backchannel.model.PostStatus;
 import dev.backchannel.scoring.ScoringRules;
-import dev.backchannel.scoring.Tally;
+import dev.backchannel.scoring.Totals;
 import dev.backchannel.testing.TestServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -33,40 +29,35 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 
 /**
- * The memory engine's incremental state against a full recomputation from its own export, after
- * random sequences of joins, posts, ratings, changes, withdrawals and bans (PROTOCOL.md: "the stored
- * state is always what a full recomputation from the stored ratings would give").
+ * A store engine's incremental state against a full recomputation from its own export, after
+ * random sequences of joins from a few networks, posts, ratings, changes, withdrawals, bans and
+ * moderators' decisions about networks (PROTOCOL.md: "the stored state is always what a full
+ * recomputation from the stored ratings would give"; DESIGN.md v2: per network, capped and held).
+ * Every engine has a subclass that says how to build it.
  */
-class RecomputationProperties {
+abstract class RecomputationProperties {
 
-  private static final ScoringRules RULES = ScoringRules.defaults();
+  static final ScoringRules RULES = ScoringRules.defaults();
+  private static final NetworkReport REPORT = new NetworkReport(RULES);
   private static final AtomicInteger ROOMS = new AtomicInteger();
 
-  private static Vertx vertx;
-  private static Store store;
-
-  @BeforeContainer
-  static void startStore() {
-    vertx = Vertx.vertx();
-    RoomLoops loops = TestServer.await(RoomLoops.start(vertx, 1));
-    store = new MemoryStore(loops, new MemoryStore.Settings(ScoringRules.defaults(), Clock.systemUTC(), new Ids(),
-        10_000, Duration.ofMinutes(10)), event -> {});
-  }
-
-  @AfterContainer
-  static void stopStore() {
-    TestServer.await(vertx.close());
-  }
+  /** The engine under test, configured with {@link #RULES}. */
+  abstract Store store();
 
   /** One generated step; indices pick among the participants and posts that exist when it runs. */
-  sealed interface Action permits Join, Write, Rate, Ban {}
+  sealed interface Action permits Join, Write, Rate, Ban, Decide {}
 
-  /** A new participant joins. */
-  record Join() implements Action {}
+  /**
+   * A new participant joins from one of the room's networks: few networks, so that caps, holds and
+   * the reference all come into play.
+   */
+  record Join(int network) implements Action {}
+
+  /** A moderator decides about one of a post's special networks (release, confirm, venue). */
+  record Decide(int post, int network, int decision) implements Action {}
 
   /** Someone posts. */
   record Write(int actor) implements Action {}
@@ -86,18 +77,26 @@ class RecomputationProperties {
     Arbitrary<Integer> value = Arbitraries.integers().between(ScoringRules.MIN_RATING, ScoringRules.MAX_RATING)
         .injectNull(0.15);
     Arbitrary<Action> action = Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.just(new Join())),
-        Tuple.of(6, index.map(Write::new)),
+        Tuple.of(6, index.map(Join::new)),
+        Tuple.of(2, index.map(Write::new)),
+        // Most raters agree on a post's sign, so the hold test meets both kinds of networks.
         Tuple.of(30, Combinators.combine(index, index, value).as(Rate::new)),
-        Tuple.of(1, index.map(Ban::new)));
+        Tuple.of(1, index.map(Ban::new)),
+        Tuple.of(2, Combinators.combine(index, index, Arbitraries.integers().between(0, 2)).as(Decide::new)));
     // Uniform sizes: the default bias towards short lists would leave long-lived posts rarely tested.
     return action.list().ofMaxSize(200).withSizeDistribution(RandomDistribution.uniform());
   }
 
   /** What the test expects of one room, tracked beside the store. */
-  private static final class Model {
+  private final class Model {
     final String slug = newRoom();
+    /** How many networks this room's participants come from. */
+    final int networks;
     final List<String> participants = new ArrayList<>();
+    final Map<String, String> networkOf = new HashMap<>();
+    /** Moderators' hold factors: post id → network → factor. */
+    final Map<String, Map<String, Double>> decisions = new HashMap<>();
+    final List<String> venue = new ArrayList<>();
     final Set<String> banned = new HashSet<>();
     final List<String> posts = new ArrayList<>();
     final Map<String, String> authors = new HashMap<>();
@@ -106,43 +105,92 @@ class RecomputationProperties {
     final Map<String, Map<String, Given>> ratings = new LinkedHashMap<>();
     int cids;
 
+    Model(int networks) {
+      this.networks = networks;
+    }
+
+    String network(int index) {
+      return "10.0." + (index % networks) + ".0/24";
+    }
+
     String cid() {
       return "c" + cids++;
     }
   }
 
   @Property(tries = 100)
-  void incrementalStateEqualsRecomputationFromTheExport(@ForAll("actions") List<Action> actions) {
-    Model m = new Model();
+  void incrementalStateEqualsRecomputationFromTheExport(@ForAll("actions") List<Action> actions,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 6) int networks) {
+    Model m = new Model(networks);
     // A few people from the start so that the first posts can already be rated by someone else.
-    join(m);
-    join(m);
-    join(m);
+    join(m, 0);
+    join(m, 1);
+    join(m, 2);
     for (Action a : actions) {
-      if (a instanceof Join) {
-        join(m);
+      if (a instanceof Join j) {
+        join(m, j.network());
       } else if (a instanceof Write w) {
         write(m, m.participants.get(w.actor() % m.participants.size()));
       } else if (a instanceof Rate r && !m.posts.isEmpty()) {
-        rate(m, m.participants.get(r.actor() % m.participants.size()), m.posts.get(r.post() % m.posts.size()),
-            r.value());
+        String rater = m.participants.get(r.actor() % m.participants.size());
+        int post = r.post() % m.posts.size();
+        // The first network rates like a bloc (+5 on even posts, -5 on odd ones) and the others
+        // mildly (-2..2), so that the hold test has someone to flag.
+        Integer value = r.value();
+        if (value != null) {
+          value = m.networkOf.get(rater).equals(m.network(0)) ? 5 - 10 * (post % 2) : value / 2;
+        }
+        rate(m, rater, m.posts.get(post), value);
       } else if (a instanceof Ban b) {
         ban(m, m.participants.get(b.actor() % m.participants.size()));
+      } else if (a instanceof Decide d && !m.posts.isEmpty()) {
+        decide(m, m.posts.get(d.post() % m.posts.size()), d.network(), d.decision());
       }
     }
-    checkAgainstRecomputation(m);
+    TestServer.await(store().sweep(m.slug));
+    List<Post> posts = checkAgainstRecomputation(m);
+    // The rooms generated must meet what the rule does, not only rooms where it never acts.
+    Statistics.label("a network held").collect(posts.stream().anyMatch(p -> p.held() > 0))
+        .coverage(c -> c.check(true).percentage(p -> p >= 3));
+    Statistics.label("decisions").collect(!m.decisions.isEmpty() || !m.venue.isEmpty())
+        .coverage(c -> c.check(true).percentage(p -> p >= 3));
   }
 
-  private static void join(Model m) {
-    Participant p = TestServer.await(store.join(m.slug, "n" + m.participants.size()));
+  private void join(Model m, int network) {
+    String address = m.network(network);
+    Participant p = TestServer.await(store().join(m.slug, "n" + m.participants.size(), address));
     assertThat(p.karma()).isEqualTo(0.0);
     assertThat(p.banned()).isFalse();
     m.participants.add(p.id());
+    m.networkOf.put(p.id(), address);
   }
 
-  private static void write(Model m, String actor) {
-    double karma = TestServer.await(store.participant(m.slug, actor)).karma();
-    Outcome<Post> out = attempt(store.post(m.slug, actor, m.cid(), "text " + m.posts.size(), null));
+  /** Releases, confirms or declares the venue's one of the networks "why" lists for the post. */
+  private void decide(Model m, String postId, int pick, int kind) {
+    PostEvidence evidence = TestServer.await(store().evidence(m.slug, postId));
+    List<PostWhy.NetworkShare> special = REPORT.why(evidence).special();
+    if (special.isEmpty()) {
+      return;
+    }
+    String label = special.get(pick % special.size()).network();
+    String network = m.networkOf.values().stream()
+        .filter(g -> dev.backchannel.model.Network.label(evidence.salt(), g).equals(label)).findFirst().orElseThrow();
+    NetworkDecision decision = List.of(NetworkDecision.RELEASE, NetworkDecision.CONFIRM, NetworkDecision.VENUE).get(kind);
+    TestServer.await(store().decide(m.slug, label, postId, decision));
+    switch (decision) {
+      case RELEASE -> m.decisions.computeIfAbsent(postId, k -> new HashMap<>()).put(network, 1.0);
+      case CONFIRM -> m.decisions.computeIfAbsent(postId, k -> new HashMap<>()).put(network, 0.0);
+      default -> {
+        if (!m.venue.contains(network)) {
+          m.venue.add(network);
+        }
+      }
+    }
+  }
+
+  private void write(Model m, String actor) {
+    double karma = TestServer.await(store().participant(m.slug, actor)).karma();
+    Outcome<Post> out = attempt(store().post(m.slug, actor, m.cid(), "text " + m.posts.size(), null));
     if (m.banned.contains(actor)) {
       assertThat(out.refusal()).as("a banned participant posted").isNotNull();
       assertThat(out.refusal().code()).isEqualTo(ErrorCode.FORBIDDEN);
@@ -161,9 +209,9 @@ class RecomputationProperties {
     m.ratings.put(post.id(), new HashMap<>());
   }
 
-  private static void rate(Model m, String actor, String postId, Integer value) {
-    double karma = TestServer.await(store.participant(m.slug, actor)).karma();
-    Outcome<Post> out = attempt(store.rate(m.slug, actor, m.cid(), postId, value));
+  private void rate(Model m, String actor, String postId, Integer value) {
+    double karma = TestServer.await(store().participant(m.slug, actor)).karma();
+    Outcome<Post> out = attempt(store().rate(m.slug, actor, m.cid(), postId, value));
     if (m.banned.contains(actor) || m.authors.get(postId).equals(actor)) {
       assertThat(out.refusal()).as("a banned participant or the author rated").isNotNull();
       assertThat(out.refusal().code()).isEqualTo(ErrorCode.FORBIDDEN);
@@ -182,14 +230,15 @@ class RecomputationProperties {
     assertThat(out.value().ratings()).isEqualTo(onPost.size());
   }
 
-  private static void ban(Model m, String actor) {
-    TestServer.await(store.ban(m.slug, actor));
+  private void ban(Model m, String actor) {
+    TestServer.await(store().ban(m.slug, actor));
     m.banned.add(actor);
     m.ratings.values().forEach(onPost -> onPost.remove(actor));
   }
 
-  private static void checkAgainstRecomputation(Model m) {
-    RoomExport export = TestServer.await(store.export(m.slug));
+  /** Checks the room against the model's recomputation; returns its posts. */
+  private List<Post> checkAgainstRecomputation(Model m) {
+    RoomExport export = TestServer.await(store().export(m.slug));
 
     Map<String, Map<String, Given>> exported = new LinkedHashMap<>();
     m.posts.forEach(id -> exported.put(id, new HashMap<>()));
@@ -202,38 +251,45 @@ class RecomputationProperties {
     // The stored ratings are exactly those the commands left: banned raters' and withdrawn ones gone.
     assertThat(exported).isEqualTo(m.ratings);
 
+    Map<String, Long> roomRatings = new HashMap<>();
+    exported.values().forEach(onPost -> onPost.keySet().forEach(rater -> roomRatings.merge(m.networkOf.get(rater), 1L, Long::sum)));
     Map<String, Long> karmaUnits = new HashMap<>();
     assertThat(export.posts()).extracting(Post::id).containsExactlyElementsOf(m.posts);
     for (Post post : export.posts()) {
-      Tally tally = Tally.EMPTY;
-      for (Given g : exported.get(post.id()).values()) {
-        tally = tally.plus(g.weight(), g.value());
-        karmaUnits.merge(post.author().id(), g.weight() * g.value(), Long::sum);
-      }
-      double score = RULES.score(tally, m.priors.get(post.id()));
-      assertThat(post.ratings()).as("ratings of %s", post.id()).isEqualTo(tally.n());
+      // The recomputation: the model's own view of the post's ratings, networks and decisions.
+      List<PostEvidence.Rater> raters = new ArrayList<>();
+      exported.get(post.id()).forEach((rater, g) -> raters.add(new PostEvidence.Rater(rater, m.networkOf.get(rater),
+          g.value(), g.weight(), java.time.Instant.EPOCH, false)));
+      PostEvidence evidence = new PostEvidence(post, m.priors.get(post.id()), "", raters,
+          m.decisions.getOrDefault(post.id(), Map.of()), m.venue, roomRatings, m.posts.size());
+      Totals totals = REPORT.weigh(evidence).totals();
+      karmaUnits.merge(post.author().id(), Math.round(totals.t1()), Long::sum);
+      double score = RULES.score(totals, m.priors.get(post.id()));
+      assertThat(post.ratings()).as("ratings of %s", post.id()).isEqualTo(totals.n());
       assertThat(post.score()).as("score of %s", post.id()).isCloseTo(score, within(1e-9));
-      assertThat(post.divergence()).as("divergence of %s", post.id()).isCloseTo(RULES.divergence(tally), within(1e-9));
+      assertThat(post.divergence()).as("divergence of %s", post.id()).isCloseTo(RULES.divergence(totals), within(1e-9));
+      assertThat(post.held()).as("held networks of %s", post.id()).isEqualTo(REPORT.weigh(evidence).held());
       assertThat(post.status()).as("status of %s", post.id())
-          .isEqualTo(RULES.collapsed(score, tally.n()) ? PostStatus.COLLAPSED : PostStatus.VISIBLE);
+          .isEqualTo(RULES.collapsed(score, totals.n()) ? PostStatus.COLLAPSED : PostStatus.VISIBLE);
+      // What the engine hands staff is the same evidence.
+      PostEvidence stored = TestServer.await(store().evidence(m.slug, post.id()));
+      assertThat(stored.ratings()).extracting(PostEvidence.Rater::participant, PostEvidence.Rater::network,
+          PostEvidence.Rater::value, PostEvidence.Rater::weightUnits)
+          .containsExactlyInAnyOrderElementsOf(raters.stream().map(r -> net.jqwik.api.Tuple.of(r.participant(), r.network(),
+              r.value(), r.weightUnits())).map(t -> org.assertj.core.groups.Tuple.tuple(t.get1(), t.get2(), t.get3(), t.get4()))
+              .toList());
     }
 
     assertThat(export.participants()).extracting(Participant::id).containsExactlyInAnyOrderElementsOf(m.participants);
     for (Participant p : export.participants()) {
-      double expected = 0;
-      for (RoomExport.ExportedRating r : export.ratings()) {
-        if (m.authors.get(r.post()).equals(p.id())) {
-          expected += r.weight() * r.value() / 5;
-        }
-      }
-      assertThat(p.karma()).as("karma of %s", p.id()).isCloseTo(expected, within(1e-9));
-      assertThat(p.karma()).isCloseTo(RULES.karma(karmaUnits.getOrDefault(p.id(), 0L)), within(1e-9));
+      assertThat(p.karma()).as("karma of %s", p.id()).isCloseTo(RULES.karma(karmaUnits.getOrDefault(p.id(), 0L)), within(1e-9));
       assertThat(p.banned()).isEqualTo(m.banned.contains(p.id()));
-      assertThat(TestServer.await(store.participant(m.slug, p.id()))).isEqualTo(p);
+      assertThat(TestServer.await(store().participant(m.slug, p.id()))).isEqualTo(p);
     }
 
     // The room view's starting point must agree with the export.
-    assertThat(TestServer.await(store.load(m.slug)).posts()).isEqualTo(export.posts());
+    assertThat(TestServer.await(store().load(m.slug)).posts()).isEqualTo(export.posts());
+    return export.posts();
   }
 
   /** The final ratings of one post, as values per rater, plus noise that must cancel out. */
@@ -256,46 +312,47 @@ class RecomputationProperties {
     int raters = plan.finalValues().size();
     List<String> boosters = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      boosters.add(TestServer.await(store.join(slug, "booster" + i)).id());
+      boosters.add(TestServer.await(store().join(slug, "booster" + i, StoreConformance.nextNetwork())).id());
     }
     // Raters earn different karma first, so their weights differ and the sums are not trivial.
     List<String> ids = new ArrayList<>();
     int cid = 0;
     for (int i = 0; i < raters; i++) {
-      String rater = TestServer.await(store.join(slug, "rater" + i)).id();
+      // two networks: from five raters on, each may be capped or held
+      String rater = TestServer.await(store().join(slug, "rater" + i, "10.1." + (i % 2) + ".0/24")).id();
       ids.add(rater);
-      Post seed = TestServer.await(store.post(slug, rater, "seed", "seed " + i, null));
+      Post seed = TestServer.await(store().post(slug, rater, "seed", "seed " + i, null));
       List<Integer> boosts = plan.boosts().get(i);
       for (int b = 0; b < boosts.size(); b++) {
-        TestServer.await(store.rate(slug, boosters.get(b), "boost" + cid++, seed.id(), boosts.get(b)));
+        TestServer.await(store().rate(slug, boosters.get(b), "boost" + cid++, seed.id(), boosts.get(b)));
       }
     }
-    String authorX = TestServer.await(store.join(slug, "x")).id();
-    String authorY = TestServer.await(store.join(slug, "y")).id();
-    Post x = TestServer.await(store.post(slug, authorX, "x", "x", null));
-    Post y = TestServer.await(store.post(slug, authorY, "y", "y", null));
+    String authorX = TestServer.await(store().join(slug, "x", StoreConformance.nextNetwork())).id();
+    String authorY = TestServer.await(store().join(slug, "y", StoreConformance.nextNetwork())).id();
+    Post x = TestServer.await(store().post(slug, authorX, "x", "x", null));
+    Post y = TestServer.await(store().post(slug, authorY, "y", "y", null));
 
     List<Integer> orderX = shuffledIndices(raters, random);
     List<Integer> orderY = shuffledIndices(raters, random);
     for (int i : orderX) {
-      TestServer.await(store.rate(slug, ids.get(i), "rx" + cid++, x.id(), plan.finalValues().get(i)));
+      TestServer.await(store().rate(slug, ids.get(i), "rx" + cid++, x.id(), plan.finalValues().get(i)));
     }
     for (int i : orderY) {
       String rater = ids.get(i);
       int v = plan.finalValues().get(i);
       switch (plan.noise().get(i)) {
-        case 1 -> TestServer.await(store.rate(slug, rater, "ry" + cid++, y.id(), v == 5 ? -5 : v + 1));
+        case 1 -> TestServer.await(store().rate(slug, rater, "ry" + cid++, y.id(), v == 5 ? -5 : v + 1));
         case 2 -> {
-          TestServer.await(store.rate(slug, rater, "ry" + cid++, y.id(), v));
-          TestServer.await(store.rate(slug, rater, "ry" + cid++, y.id(), null));
+          TestServer.await(store().rate(slug, rater, "ry" + cid++, y.id(), v));
+          TestServer.await(store().rate(slug, rater, "ry" + cid++, y.id(), null));
         }
-        case 3 -> TestServer.await(store.rate(slug, rater, "ry" + cid++, y.id(), v));
+        case 3 -> TestServer.await(store().rate(slug, rater, "ry" + cid++, y.id(), v));
         default -> { }
       }
-      TestServer.await(store.rate(slug, rater, "ry" + cid++, y.id(), v));
+      TestServer.await(store().rate(slug, rater, "ry" + cid++, y.id(), v));
     }
 
-    RoomExport export = TestServer.await(store.export(slug));
+    RoomExport export = TestServer.await(store().export(slug));
     Post finalX = export.posts().stream().filter(p -> p.id().equals(x.id())).findFirst().orElseThrow();
     Post finalY = export.posts().stream().filter(p -> p.id().equals(y.id())).findFirst().orElseThrow();
     // Exact equality: the fixed-point sums make the order invisible down to the last bit.
@@ -303,8 +360,8 @@ class RecomputationProperties {
     assertThat(finalY.divergence()).isEqualTo(finalX.divergence());
     assertThat(finalY.ratings()).isEqualTo(finalX.ratings()).isEqualTo(raters);
     assertThat(finalY.status()).isEqualTo(finalX.status());
-    assertThat(TestServer.await(store.participant(slug, authorY)).karma())
-        .isEqualTo(TestServer.await(store.participant(slug, authorX)).karma());
+    assertThat(TestServer.await(store().participant(slug, authorY)).karma())
+        .isEqualTo(TestServer.await(store().participant(slug, authorX)).karma());
   }
 
   private static List<Integer> shuffledIndices(int n, Random random) {
@@ -316,9 +373,9 @@ class RecomputationProperties {
     return out;
   }
 
-  private static String newRoom() {
+  private String newRoom() {
     String slug = "prop" + ROOMS.incrementAndGet();
-    TestServer.await(store.createRoom(new NewRoom(slug, "#" + slug, slug, new byte[32], new byte[32])));
+    TestServer.await(store().createRoom(new NewRoom(slug, "#" + slug, slug, new byte[32], new byte[32])));
     return slug;
   }
 

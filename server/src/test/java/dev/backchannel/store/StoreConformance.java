@@ -54,6 +54,7 @@ public abstract class StoreConformance {
 
   private static final AtomicLong ROOMS = new AtomicLong();
   private static final AtomicLong CIDS = new AtomicLong();
+  private static final AtomicLong NETWORKS = new AtomicLong();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Vertx vertx;
@@ -87,6 +88,241 @@ public abstract class StoreConformance {
     } finally {
       await(vertx.close());
     }
+  }
+
+  // ---------------------------------------------------------------- v2: one network cannot outvote the room
+
+  private static final NetworkReport REPORT = new NetworkReport(dev.backchannel.scoring.ScoringRules.defaults());
+
+  @Test
+  void oneNetworkAddsAtMostTheWeightOfTwelveNewcomers() {
+    String slug = room();
+    String author = joinId(slug);
+    Post target = post(slug, author, "rated by one network");
+    for (int i = 0; i < 20; i++) {
+      rate(slug, joinFrom(slug, "198.51.100.0/24"), target.id(), 4);
+    }
+
+    Post rated = storedPost(slug, target.id());
+    // E = min(20, 12) = 12 newcomers' weight: (12·4) / (2 + 12), where v1 gave (20·4) / (2 + 20) = 3.64
+    assertThat(rated.score()).isCloseTo(48.0 / 14, within(1e-9));
+    assertThat(rated.divergence()).isCloseTo(0.0, within(1e-6)); // f = 0.6 is not exact in binary
+    assertThat(rated.ratings()).isEqualTo(20);
+    assertThat(rated.held()).isZero();
+    // karma follows T1 = 12·4: 48/5
+    assertThat(await(store.participant(slug, author)).karma()).isCloseTo(48.0 / 5, within(1e-9));
+  }
+
+  @Test
+  void networksBelowTheCapGiveV1sNumbers() {
+    String slug = room();
+    Post split = post(slug, joinId(slug), "eighteen +5 and two -5, two raters a network");
+    for (int i = 0; i < 20; i++) {
+      String network = "203.0." + (i / 2) + ".0/24";
+      rate(slug, joinFrom(slug, network), split.id(), i < 18 ? 5 : -5);
+    }
+    Post rated = storedPost(slug, split.id());
+    // DESIGN.md's v1 example, unchanged
+    assertThat(rated.score()).isCloseTo(3.64, within(0.005));
+    assertThat(rated.divergence()).isCloseTo(0.52, within(0.005));
+  }
+
+  @Test
+  void aNetworkRatingFarFromTheRoomIsHeldAndReachesModerators() {
+    String slug = room();
+    Post troll = stuffed(slug);
+
+    Post rated = storedPost(slug, troll.id());
+    // twelve honest newcomers (-4, -3, -2 four times each: Σ = -36) alone, the twenty +5s held back
+    assertThat(rated.score()).isCloseTo(-36.0 / 14, within(1e-9));
+    assertThat(rated.ratings()).isEqualTo(32);
+    assertThat(rated.status()).isEqualTo(PostStatus.COLLAPSED);
+    assertThat(rated.held()).isEqualTo(1);
+
+    List<PostEvidence> held = await(store.heldEvidence(slug));
+    assertThat(held).extracting(e -> e.post().id()).containsExactly(troll.id());
+    HeldNetwork pair = only(REPORT.held(held.get(0)));
+    assertThat(pair.post()).isEqualTo(troll.id());
+    assertThat(pair.network()).matches("n[0-9a-f]{10}").doesNotContain("198.51");
+    assertThat(pair.family()).isEqualTo("ipv4");
+    assertThat(pair.raters()).isEqualTo(20);
+    assertThat(pair.mean()).isEqualTo(5.0);
+    assertThat(pair.referenceMean()).isCloseTo(-3.0, within(1e-9));
+    assertThat(pair.z()).isGreaterThan(3);
+    assertThat(pair.hold()).isZero();
+    assertThat(pair.decision()).isNull();
+    assertThat(pair.ratedOtherPosts()).isZero();
+    assertThat(pair.scoreWith()).isCloseTo(-36.0 / 14, within(1e-9));
+    assertThat(pair.scoreWithout()).isCloseTo(-36.0 / 14, within(1e-9));
+  }
+
+  @Test
+  void aModeratorReleasesAndConfirmsAHeldNetwork() {
+    String slug = room();
+    Post troll = stuffed(slug);
+    String label = only(REPORT.held(await(store.evidence(slug, troll.id())))).network();
+
+    Post released = applied(slug, () -> store.decide(slug, label, troll.id(), NetworkDecision.RELEASE)).result();
+    // counted again, capped: (-36 + 12·5) / (2 + 12 + 12)
+    assertThat(released.score()).isCloseTo(24.0 / 26, within(1e-9));
+    assertThat(released.held()).isZero();
+    assertThat(storedPost(slug, troll.id())).isEqualTo(released);
+    HeldNetwork pair = only(REPORT.held(await(store.evidence(slug, troll.id()))));
+    assertThat(pair.decision()).isEqualTo("released");
+    assertThat(pair.hold()).isEqualTo(1.0);
+
+    Post confirmed = applied(slug, () -> store.decide(slug, label, troll.id(), NetworkDecision.CONFIRM)).result();
+    assertThat(confirmed.score()).isCloseTo(-36.0 / 14, within(1e-9));
+    assertThat(confirmed.held()).isEqualTo(1);
+    assertThat(only(REPORT.held(await(store.evidence(slug, troll.id())))).decision()).isEqualTo("confirmed");
+  }
+
+  @Test
+  void aVenueNetworkRatingItsUsualShareIsNotHeld() {
+    String slug = room();
+    String author = joinId(slug);
+    List<Post> talks = List.of(post(slug, author, "a"), post(slug, joinId(slug), "b"), post(slug, joinId(slug), "c"));
+    List<String> hall = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      hall.add(joinFrom(slug, "192.0.2.0/24"));
+    }
+    for (Post talk : talks) {
+      hall.forEach(p -> rate(slug, p, talk.id(), 5));
+    }
+    Post a = talks.get(0);
+    for (int i = 0; i < 6; i++) {
+      rate(slug, joinId(slug), a.id(), -3);
+    }
+    assertThat(storedPost(slug, a.id()).held()).as("held before it is the venue's").isEqualTo(1);
+    String label = only(REPORT.held(await(store.evidence(slug, a.id())))).network();
+
+    assertThat(await(store.decide(slug, label, null, NetworkDecision.VENUE))).isNull();
+
+    // 10 ratings on a post against 30 in the room over 3 posts: its usual share. Not held, and ten
+    // newcomers stay below the cap: (-18 + 10·5) / (2 + 6 + 10)
+    Post counted = storedPost(slug, a.id());
+    assertThat(counted.held()).isZero();
+    assertThat(counted.score()).isCloseTo(32.0 / 18, within(1e-9));
+    assertThat(REPORT.held(await(store.evidence(slug, a.id())))).isEmpty();
+    assertThat(REPORT.why(await(store.evidence(slug, a.id()))).special())
+        .singleElement().satisfies(n -> assertThat(n.venue()).isTrue());
+  }
+
+  @Test
+  void theSweepRetestsAVenueNetworkOnceItRatesFarAboveItsShare() {
+    String slug = room();
+    Post a = post(slug, joinId(slug), "a");
+    List<String> hall = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      hall.add(joinFrom(slug, "192.0.2.0/24"));
+    }
+    for (int i = 0; i < 6; i++) {
+      rate(slug, joinId(slug), a.id(), -3);
+    }
+    hall.forEach(p -> rate(slug, p, a.id(), 5));
+    String label = only(REPORT.held(await(store.evidence(slug, a.id())))).network();
+    await(store.decide(slug, label, null, NetworkDecision.VENUE));
+    assertThat(storedPost(slug, a.id()).held()).as("its usual share while the room has one post").isZero();
+
+    // Nine more posts the hall does not rate: its 10 ratings of `a` are now 10 times its share per post.
+    for (int i = 0; i < 9; i++) {
+      post(slug, joinId(slug), "more " + i);
+    }
+    assertThat(storedPost(slug, a.id()).held()).as("not re-tested before the sweep").isZero();
+    long before = seq(slug);
+    await(store.sweep(slug));
+
+    assertThat(storedPost(slug, a.id()).held()).isEqualTo(1);
+    assertThat(storedPost(slug, a.id()).score()).isCloseTo(-18.0 / 8, within(1e-9));
+    assertThat(seq(slug)).isEqualTo(before + 1);
+    assertThat(awaitEvent(slug, before + 1).posts()).extracting(Post::id).containsExactly(a.id());
+    // nothing rated since: the next sweep changes nothing
+    await(store.sweep(slug));
+    assertThat(seq(slug)).isEqualTo(before + 1);
+  }
+
+  @Test
+  void banningANetworkBansEveryParticipantOfItAndTheirRatingsLeave() {
+    String slug = room();
+    Post troll = stuffed(slug);
+    String label = only(REPORT.held(await(store.evidence(slug, troll.id())))).network();
+    String bystander = joinFrom(slug, "198.51.100.0/24"); // joined from that network, rated nothing
+
+    RoomEvent event = applied(slug, () -> store.decide(slug, label, null, NetworkDecision.BAN)).event();
+
+    assertThat(event.banned()).hasSize(21).contains(bystander);
+    for (String id : event.banned()) {
+      assertThat(await(store.participant(slug, id)).banned()).isTrue();
+    }
+    Post after = storedPost(slug, troll.id());
+    assertThat(after.ratings()).isEqualTo(12);
+    assertThat(after.held()).isZero();
+    assertThat(after.score()).isCloseTo(-36.0 / 14, within(1e-9));
+    assertThat(await(store.heldEvidence(slug))).isEmpty();
+    // nobody joins from that network again; from others, as ever
+    noChange(slug, () -> store.join(slug, null, "198.51.100.0/24"), ErrorCode.FORBIDDEN);
+    assertThat(await(store.join(slug, null, "198.51.101.0/24")).banned()).isFalse();
+  }
+
+  @Test
+  void decisionsAboutUnknownNetworksOrPostsAreRefused() {
+    String slug = room();
+    Post troll = stuffed(slug);
+    String label = only(REPORT.held(await(store.evidence(slug, troll.id())))).network();
+
+    noChange(slug, () -> store.decide(slug, "n0000000000", troll.id(), NetworkDecision.RELEASE), ErrorCode.NOT_FOUND);
+    noChange(slug, () -> store.decide(slug, label, "p-unknown", NetworkDecision.RELEASE), ErrorCode.NOT_FOUND);
+    noChange(slug, () -> store.decide(slug, label, null, NetworkDecision.CONFIRM), ErrorCode.INVALID);
+    assertFails(ErrorCode.NOT_FOUND, store.evidence(slug, "p-unknown"));
+  }
+
+  @Test
+  void whyNamesTheIngredientsOfTheScore() {
+    String slug = room();
+    Post troll = stuffed(slug);
+
+    PostWhy why = REPORT.why(await(store.evidence(slug, troll.id())));
+
+    assertThat(why.post()).isEqualTo(troll.id());
+    assertThat(why.ratings()).isEqualTo(32);
+    assertThat(why.rawWeight()).isCloseTo(32.0, within(1e-9));
+    assertThat(why.weight()).isCloseTo(12.0, within(1e-9));
+    assertThat(why.newcomers()).isEqualTo(new PostWhy.Share(32, 32.0));
+    assertThat(why.established().ratings()).isZero();
+    assertThat(why.networks()).isEqualTo(13);
+    assertThat(why.special()).singleElement().satisfies(n -> {
+      assertThat(n.raters()).isEqualTo(20);
+      assertThat(n.capped()).isTrue();
+      assertThat(n.hold()).isZero();
+      assertThat(n.counted()).isZero();
+      assertThat(n.venue()).isFalse();
+    });
+    assertThat(why.score()).isCloseTo(-36.0 / 14, within(1e-9));
+    assertThat(why.scoreWithoutHeldOrCapped()).isCloseTo(-36.0 / 14, within(1e-9));
+  }
+
+  /**
+   * A troll post rated by twelve honest newcomers, each from a network of their own (-4, -3, -2
+   * four times each), then stuffed with +5 by twenty identities from one network.
+   */
+  private Post stuffed(String slug) {
+    Post troll = post(slug, joinId(slug), "troll");
+    for (int i = 0; i < 12; i++) {
+      rate(slug, joinId(slug), troll.id(), -4 + i % 3);
+    }
+    for (int i = 0; i < 20; i++) {
+      rate(slug, joinFrom(slug, "198.51.100.0/24"), troll.id(), 5);
+    }
+    return storedPost(slug, troll.id());
+  }
+
+  private String joinFrom(String slug, String network) {
+    return await(store.join(slug, null, network)).id();
+  }
+
+  private static <T> T only(List<T> list) {
+    assertThat(list).hasSize(1);
+    return list.get(0);
   }
 
   // ---------------------------------------------------------------- rooms
@@ -128,7 +364,7 @@ public abstract class StoreConformance {
   void everyCallOnAnUnknownRoomIsNotFound() {
     String slug = freshSlug();
     assertFails(ErrorCode.NOT_FOUND, store.room(slug));
-    assertFails(ErrorCode.NOT_FOUND, store.join(slug, "Ada"));
+    assertFails(ErrorCode.NOT_FOUND, store.join(slug, "Ada", nextNetwork()));
     assertFails(ErrorCode.NOT_FOUND, store.participant(slug, "nobody"));
     assertFails(ErrorCode.NOT_FOUND, store.post(slug, "nobody", cid(), "hello", null));
     assertFails(ErrorCode.NOT_FOUND, store.rate(slug, "nobody", cid(), "p1", 5));
@@ -148,8 +384,8 @@ public abstract class StoreConformance {
   @Test
   void joinedParticipantsStartWithoutKarmaAndCanBeReadBack() {
     String slug = room();
-    Participant ada = await(store.join(slug, "Ada"));
-    Participant anonymous = await(store.join(slug, null));
+    Participant ada = await(store.join(slug, "Ada", nextNetwork()));
+    Participant anonymous = await(store.join(slug, null, nextNetwork()));
 
     assertThat(ada.id()).isNotBlank();
     assertThat(anonymous.id()).isNotBlank().isNotEqualTo(ada.id());
@@ -174,7 +410,7 @@ public abstract class StoreConformance {
   void participantsBelongToOneRoom() {
     String first = room();
     String second = room();
-    Participant ada = await(store.join(first, "Ada"));
+    Participant ada = await(store.join(first, "Ada", nextNetwork()));
     assertFails(ErrorCode.NOT_FOUND, store.participant(second, ada.id()));
   }
 
@@ -183,7 +419,7 @@ public abstract class StoreConformance {
   @Test
   void postReturnsTheNewPostAndPublishesIt() {
     String slug = room();
-    Participant ada = await(store.join(slug, "Ada"));
+    Participant ada = await(store.join(slug, "Ada", nextNetwork()));
 
     Applied<Post> applied = applied(slug, () -> store.post(slug, ada.id(), cid(), "How does karma decay?", null));
     Post post = applied.result();
@@ -205,7 +441,7 @@ public abstract class StoreConformance {
     assertThat(event.room()).isEqualTo(slug);
     assertThat(event.posts()).containsExactly(post);
     assertThat(event.closed()).isFalse();
-    assertThat(event.banned()).isNull();
+    assertThat(event.banned()).isEmpty();
     assertThat(event.rating()).isNull();
     assertThat(await(store.room(slug)).posts()).isEqualTo(1);
   }
@@ -213,7 +449,7 @@ public abstract class StoreConformance {
   @Test
   void anonymousAuthorHasNoNick() {
     String slug = room();
-    Participant someone = await(store.join(slug, null));
+    Participant someone = await(store.join(slug, null, nextNetwork()));
     Post post = post(slug, someone.id(), "anonymous question");
     assertThat(post.author().id()).isEqualTo(someone.id());
     assertThat(post.author().nick()).isNull();
@@ -778,7 +1014,7 @@ public abstract class StoreConformance {
     Applied<Void> applied = applied(slug, () -> store.ban(slug, mallory));
 
     RoomEvent event = applied.event();
-    assertThat(event.banned()).isEqualTo(mallory);
+    assertThat(event.banned()).containsExactly(mallory);
     assertThat(event.closed()).isFalse();
     assertThat(event.posts()).extracting(Post::id).containsExactlyInAnyOrder(p1.id(), p2.id());
     Post p1After = find(event.posts(), p1.id());
@@ -847,7 +1083,7 @@ public abstract class StoreConformance {
 
     RoomEvent event = applied(slug, () -> store.ban(slug, quiet)).event();
 
-    assertThat(event.banned()).isEqualTo(quiet);
+    assertThat(event.banned()).containsExactly(quiet);
     assertThat(event.posts()).isEmpty();
   }
 
@@ -877,7 +1113,7 @@ public abstract class StoreConformance {
     RoomEvent event = applied(slug, () -> store.close(slug)).event();
 
     assertThat(event.closed()).isTrue();
-    assertThat(event.banned()).isNull();
+    assertThat(event.banned()).isEmpty();
     assertThat(await(store.room(slug)).status()).isEqualTo(RoomStatus.CLOSED);
     assertThat(await(store.load(slug)).room().status()).isEqualTo(RoomStatus.CLOSED);
     // a closed room stays readable
@@ -999,7 +1235,7 @@ public abstract class StoreConformance {
     String slug = freshSlug();
     await(small.createRoom(roomSpec(slug)));
     await(small.follow(slug));
-    String ada = await(small.join(slug, "Ada")).id();
+    String ada = await(small.join(slug, "Ada", nextNetwork())).id();
     int changes = 5 * limit + 5;
     for (int i = 0; i < changes; i++) {
       await(small.post(slug, ada, cid(), "post " + i, null));
@@ -1099,9 +1335,9 @@ public abstract class StoreConformance {
   @Test
   void exportHoldsEveryPostEveryCurrentRatingAndEveryParticipant() {
     String slug = room();
-    Participant ada = await(store.join(slug, "Ada"));
-    Participant bob = await(store.join(slug, "Bob"));
-    Participant anonymous = await(store.join(slug, null));
+    Participant ada = await(store.join(slug, "Ada", nextNetwork()));
+    Participant bob = await(store.join(slug, "Bob", nextNetwork()));
+    Participant anonymous = await(store.join(slug, null, nextNetwork()));
     Post p1 = post(slug, ada.id(), "one");
     Post p2 = post(slug, bob.id(), "two");
     rate(slug, bob.id(), p1.id(), 5);
@@ -1298,8 +1534,14 @@ public abstract class StoreConformance {
     return slug;
   }
 
+  /** A network of its own for each call: ordinary participants never share one. */
+  static String nextNetwork() {
+    long n = NETWORKS.incrementAndGet();
+    return "10." + (n / 256 % 256) + "." + (n % 256) + ".0/24";
+  }
+
   private String joinId(String slug) {
-    return await(store.join(slug, null)).id();
+    return await(store.join(slug, null, nextNetwork())).id();
   }
 
   private Post post(String slug, String participantId, String text) {

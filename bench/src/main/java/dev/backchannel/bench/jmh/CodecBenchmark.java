@@ -52,7 +52,7 @@ public class CodecBenchmark {
     for (int i = 0; i < posts; i++) {
       list.add(new Post("p" + Integer.toString(i + 1, 36), i + 1, new Author("Xk3v9QmZ0aB7cD1e", "Ada " + i, 2.25),
           "How does karma decay when nobody rates my posts for a while? (" + i + ")", null, at.plusSeconds(i),
-          1.6666, 0.4012, 12 + i, PostStatus.VISIBLE, null));
+          1.6666, 0.4012, 12 + i, PostStatus.VISIBLE, null, 0));
     }
     batch = new Frames.Posts(1_250, list);
     ack = new Frames.Ack("r1k2j3.4", list.get(0).withMine(3));

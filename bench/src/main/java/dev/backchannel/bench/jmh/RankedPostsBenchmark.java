@@ -49,7 +49,7 @@ public class RankedPostsBenchmark {
     Instant now = Instant.parse("2025-01-01T10:00:00Z");
     for (int i = 0; i < posts; i++) {
       current[i] = new Post("p" + i, i + 1, author, "question " + i, null, now, random.nextDouble(-5, 5),
-          random.nextDouble(), 10, PostStatus.VISIBLE, null);
+          random.nextDouble(), 10, PostStatus.VISIBLE, null, 0);
       top.replace(null, current[i]);
     }
   }
@@ -60,7 +60,7 @@ public class RankedPostsBenchmark {
     int i = random.nextInt(posts);
     Post before = current[i];
     Post after = new Post(before.id(), before.number(), before.author(), before.text(), before.replyTo(),
-        before.createdAt(), random.nextDouble(-5, 5), before.divergence(), before.ratings() + 1, before.status(), null);
+        before.createdAt(), random.nextDouble(-5, 5), before.divergence(), before.ratings() + 1, before.status(), null, 0);
     top.replace(before, after);
     current[i] = after;
     return after;

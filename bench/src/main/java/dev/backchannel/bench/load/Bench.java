@@ -30,6 +30,29 @@ public final class Bench {
                   --burst-length=4 --post-rate=1 --delivery-sample=10
         idle      heap and RSS per idle socket (server on this machine; runs jcmd GC.class_histogram)
                   --sockets=10000 --histogram=0 (top classes of live-heap growth)
+        stuffing  can scripted identities outvote an honest room? Per seed and attack, a fresh room:
+                  --people join (--venue-share of them from --venue-addresses venue NAT addresses
+                  in 198.51.100-102.x over --venue-networks /24s, the others each from a /24 of
+                  their own, 10.a.b.c), write --posts posts (1 troll, 1 good target, 7.5 % good,
+                  10 % divisive, the rest mediocre and bad) and rate them (--min-raters to
+                  --max-raters honest ratings a post); measured, then attacked by N sybils from M
+                  /24s (100.64.m.x): naive (troll +5), mimic (--mimic-posts posts rated as the room
+                  does, then troll +5) or brigade (good target -5); measured again. Reports the
+                  post's rank in top, top-10 and divergent-10 precision without and with the
+                  attack, and the networks held (moderator `held` frames; n/a when none come)
+                  --people=300 --posts=120 --venue-share=0.4 --venue-addresses=3 --venue-networks=1
+                  --min-raters=30 --max-raters=40 --sybils=200,1000 --networks=1,30
+                  --modes=naive,mimic,brigade --mimic-posts=5
+                  --seed=1 --seeds=3 (seeds 1..3, a fresh room per seed and attack; means over seeds)
+                  --settle=1 (seconds for the server's orderings and held frames after the last ack)
+                  --rating-pause-ms=110 (each participant waits this long after each answer: under
+                  the default 10 ratings/s; 0 with a server started with higher limits)
+                  --label=v1|v2 (only copied into the output: the generator measures the server
+                  it talks to). Addresses are X-Forwarded-For values, so the server must trust
+                  this machine as a proxy:
+                    scripts/bench server --trusted-proxies=127.0.0.1                        (v2)
+                    scripts/bench server --trusted-proxies=127.0.0.1 --network-weighting=false (v1)
+                    scripts/bench stuffing --label=v2 --seeds=3 --json=stuffing-v2.json
 
       every scenario
         --target=http://127.0.0.1:8080   the server (memory or Redis store, one node or a balancer)
@@ -77,6 +100,7 @@ public final class Bench {
       case "joins" -> new Run(scenario, options, 0, 0);
       case "keynote" -> new Run(scenario, options, 5, 60);
       case "idle" -> new Run(scenario, options, 0, 0);
+      case "stuffing" -> new Run(scenario, options, 0, 0);
       default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'");
     }) {
       report = switch (scenario) {
@@ -84,6 +108,7 @@ public final class Bench {
         case "ratings" -> RatingsScenario.run(run);
         case "joins" -> JoinsScenario.run(run);
         case "keynote" -> KeynoteScenario.run(run);
+        case "stuffing" -> StuffingScenario.run(run);
         default -> IdleScenario.run(run);
       };
     }

@@ -11,12 +11,15 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The generator's view of a server: the HTTP calls of PROTOCOL.md it needs (create a room, join)
- * and WebSocket upgrades on {@code /ws}, against any {@code --target} URL.
+ * The generator's view of a server: the HTTP calls of PROTOCOL.md it needs (create a room, join,
+ * list a room's posts) and WebSocket upgrades on {@code /ws}, against any {@code --target} URL.
  */
 final class Client implements AutoCloseable {
 
@@ -76,14 +79,44 @@ final class Client implements AutoCloseable {
           "an organizer key is needed: --organizer-key=... or BACKCHANNEL_ORGANIZER_KEY"));
     }
     String body = new JsonObject().put("hashtag", hashtag).put("title", title).encode();
-    return request(HttpMethod.POST, "/api/rooms", organizerKey, body, 201)
+    RequestOptions options = options(HttpMethod.POST, "/api/rooms").putHeader("Authorization", "Bearer " + organizerKey);
+    return request(options, body, 201)
         .map(j -> new RoomKeys(j.getString("slug"), j.getString("speakerKey"), j.getString("moderatorKey")));
   }
 
   Future<Joined> join(String slug, String nick) {
+    return join(slug, nick, null);
+  }
+
+  /**
+   * A join as a reverse proxy forwards it: a server that trusts this machine as a proxy takes
+   * {@code forwardedFor} (when not null) as the client's address, so one generator can stand for
+   * people on many networks.
+   */
+  Future<Joined> join(String slug, String nick, String forwardedFor) {
     String body = nick == null ? "{}" : new JsonObject().put("nick", nick).encode();
-    return request(HttpMethod.POST, "/api/rooms/" + slug + "/participants", null, body, 201)
+    RequestOptions options = options(HttpMethod.POST, "/api/rooms/" + slug + "/participants");
+    if (forwardedFor != null) {
+      options.putHeader("X-Forwarded-For", forwardedFor);
+    }
+    return request(options, body, 201)
         .map(j -> new Joined(j.getString("token"), j.getJsonObject("participant").getString("id")));
+  }
+
+  /** {@code GET /api/rooms/{slug}/posts?sort=...&limit=...}: the room's posts in that order. */
+  Future<List<Frame.PostRef>> posts(String slug, String sort, int limit) {
+    return request(options(HttpMethod.GET, "/api/rooms/" + slug + "/posts?sort=" + sort + "&limit=" + limit), "", 200)
+        .map(j -> {
+          List<Frame.PostRef> posts = new ArrayList<>();
+          JsonArray all = j.getJsonArray("posts");
+          for (int i = 0; i < all.size(); i++) {
+            JsonObject p = all.getJsonObject(i);
+            JsonObject author = p.getJsonObject("author");
+            posts.add(new Frame.PostRef(p.getString("id"), author == null ? null : author.getString("id"),
+                p.getString("text"), p.getInteger("ratings", -1), p.getDouble("score", Double.NaN), p.getString("status")));
+          }
+          return posts;
+        });
   }
 
   /** Opens a WebSocket on {@code /ws}; its callbacks run on the caller's context. */
@@ -91,11 +124,11 @@ final class Client implements AutoCloseable {
     return ws.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(tls).setURI("/ws"));
   }
 
-  private Future<JsonObject> request(HttpMethod method, String path, String bearer, String body, int expected) {
-    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
-    if (bearer != null) {
-      options.putHeader("Authorization", "Bearer " + bearer);
-    }
+  private static RequestOptions options(HttpMethod method, String path) {
+    return new RequestOptions().setMethod(method).setURI(path);
+  }
+
+  private Future<JsonObject> request(RequestOptions options, String body, int expected) {
     return http.request(options)
         .compose(req -> req.putHeader("Content-Type", "application/json").send(body)
             .compose(res -> res.body().compose(b -> res.statusCode() == expected

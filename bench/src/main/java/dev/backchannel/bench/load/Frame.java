@@ -17,6 +17,18 @@ final class Frame {
   /** The parts of a Post object the generator looks at. */
   record PostRef(String id, String authorId, String text, int ratings, double score, String status) {}
 
+  /**
+   * One entry of a {@code held} frame (v2, moderators): a network the hold test flagged on a post,
+   * and the factor its ratings count with there ({@code hold}: 0 held back .. 1 counted in full).
+   */
+  record Held(String post, String network, int raters, double mean, double hold) {
+
+    /** Whether the network's ratings of the post count less than in full (NaN: a server that does not say). */
+    boolean heldBack() {
+      return !(hold >= 1);
+    }
+  }
+
   private static final JsonFactory JSON = new JsonFactory();
 
   String type;
@@ -31,6 +43,7 @@ final class Frame {
   List<PostRef> top;
   List<PostRef> recent;
   List<PostRef> divergent;
+  List<Held> networks;
 
   /** Parses {@code bytes}, reading nested posts only as deep as {@code deep} asks for the frame's type. */
   static Frame parse(byte[] bytes, Depth deep) {
@@ -57,6 +70,7 @@ final class Frame {
             case "top" -> f.top = posts(p, value);
             case "recent" -> f.recent = posts(p, value);
             case "divergent" -> f.divergent = posts(p, value);
+            case "networks" -> f.networks = held(p, value);
             default -> p.skipChildren();
           }
           continue;
@@ -108,6 +122,44 @@ final class Frame {
       } else {
         p.skipChildren();
       }
+    }
+    return out;
+  }
+
+  private static List<Held> held(JsonParser p, JsonToken start) throws IOException {
+    if (start != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return null;
+    }
+    List<Held> out = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      String post = null;
+      String network = null;
+      int raters = -1;
+      double mean = Double.NaN;
+      double hold = Double.NaN;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+          p.skipChildren();
+          continue;
+        }
+        switch (name) {
+          case "post" -> post = p.getValueAsString();
+          case "network" -> network = p.getValueAsString();
+          case "raters" -> raters = p.getValueAsInt(-1);
+          case "mean" -> mean = p.getValueAsDouble(Double.NaN);
+          case "hold" -> hold = p.getValueAsDouble(Double.NaN);
+          default -> { }
+        }
+      }
+      out.add(new Held(post, network, raters, mean, hold));
     }
     return out;
   }

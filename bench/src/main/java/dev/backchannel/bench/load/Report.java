@@ -3,6 +3,7 @@ package dev.backchannel.bench.load;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,8 @@ final class Report {
   private final List<Row> rows = new ArrayList<>();
   private final JsonObject metrics = new JsonObject();
   private final List<String> notes = new ArrayList<>();
+  private final List<String> sections = new ArrayList<>();
+  private final JsonObject results = new JsonObject();
 
   Report(String scenario, Map<String, String> params) {
     this.scenario = scenario;
@@ -63,6 +66,12 @@ final class Report {
     value(metric, value, unit, null, null);
   }
 
+  /** A number the run could not measure: "n/a" in the table, null in the JSON. */
+  void missing(String metric) {
+    metrics.put(metric, new JsonObject().putNull("value"));
+    rows.add(new Row(metric, "n/a", "", ""));
+  }
+
   /** Counters shown as one row each (errors, closes, ...); zero counters are left out. */
   void counters(String prefix, Map<String, long[]> counters) {
     counters.forEach((name, c) -> {
@@ -74,6 +83,40 @@ final class Report {
 
   void note(String text) {
     notes.add(text);
+  }
+
+  /** A table of the scenario's own (e.g. one row per case), printed after the summary. */
+  void section(String title, List<String> header, List<List<String>> lines) {
+    int[] widths = new int[header.size()];
+    for (List<String> line : concat(header, lines)) {
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], line.get(i).length());
+      }
+    }
+    StringBuilder b = new StringBuilder(title).append('\n');
+    line(b, header, widths);
+    b.append("-".repeat(Arrays.stream(widths).sum() + 3 * (widths.length - 1))).append('\n');
+    lines.forEach(line -> line(b, line, widths));
+    sections.add(b.toString());
+  }
+
+  private static void line(StringBuilder b, List<String> cells, int[] widths) {
+    for (int i = 0; i < widths.length; i++) {
+      b.append(i == 0 ? "" : " | ").append(cells.get(i)).append(" ".repeat(widths[i] - cells.get(i).length()));
+    }
+    b.append('\n');
+  }
+
+  private static List<List<String>> concat(List<String> header, List<List<String>> lines) {
+    List<List<String>> all = new ArrayList<>();
+    all.add(header);
+    all.addAll(lines);
+    return all;
+  }
+
+  /** Structured results beyond the metric rows (e.g. one object per case), under "results" in the JSON. */
+  void result(String name, Object value) {
+    results.put(name, value);
   }
 
   JsonObject metrics() {
@@ -102,6 +145,7 @@ final class Report {
     for (Row r : rows) {
       b.append(String.format(Locale.ROOT, format, r.metric(), r.value(), r.target(), r.verdict()));
     }
+    sections.forEach(t -> b.append('\n').append(t));
     notes.forEach(n -> b.append("note: ").append(n).append('\n'));
     return b.toString();
   }
@@ -114,8 +158,12 @@ final class Report {
     JsonArray table = new JsonArray();
     rows.forEach(r -> table.add(new JsonObject().put("metric", r.metric()).put("value", r.value())
         .put("target", r.target()).put("verdict", r.verdict())));
-    return new JsonObject().put("scenario", scenario).put("params", p).put("environment", env)
-        .put("metrics", metrics).put("table", table).put("notes", new JsonArray(notes));
+    JsonObject out = new JsonObject().put("scenario", scenario).put("params", p).put("environment", env)
+        .put("metrics", metrics).put("table", table);
+    if (!results.isEmpty()) {
+      out.put("results", results);
+    }
+    return out.put("notes", new JsonArray(notes));
   }
 
   static double ms(double micros) {

@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Everything one scenario run shares: the options every scenario takes, the generator's Vert.x and
@@ -116,6 +117,15 @@ final class Run implements AutoCloseable {
    * {@code setup} runs on each socket's lane before its hello. Returns the sockets that got a welcome.
    */
   List<BenchSocket> audience(Client.RoomKeys room, int n, int firstIndex, Consumer<BenchSocket> setup) {
+    return audience(room, n, firstIndex, setup, index -> null);
+  }
+
+  /**
+   * Like {@link #audience(Client.RoomKeys, int, int, Consumer)}, each participant joining as a proxy
+   * forwards it from {@code addressOf(index)} (see {@link Client#join(String, String, String)}).
+   */
+  List<BenchSocket> audience(Client.RoomKeys room, int n, int firstIndex, Consumer<BenchSocket> setup,
+      IntFunction<String> addressOf) {
     int perLane = Math.max(1, connectConcurrency / lanes.size());
     List<Future<List<BenchSocket>>> opened = new ArrayList<>();
     for (Lanes.Lane lane : lanes.all()) {
@@ -123,7 +133,7 @@ final class Run implements AutoCloseable {
       for (int i = lane.index; i < n; i += lanes.size()) {
         mine.add(firstIndex + i);
       }
-      opened.add(lane.call(() -> openMany(lane, room, mine, perLane, setup)));
+      opened.add(lane.call(() -> openMany(lane, room, mine, perLane, setup, addressOf)));
     }
     List<BenchSocket> all = new ArrayList<>();
     opened.forEach(f -> all.addAll(await(f, 600)));
@@ -139,16 +149,21 @@ final class Run implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       indices.add(firstIndex + i);
     }
-    List<BenchSocket> all = await(lane.call(() -> openMany(lane, room, indices, connectConcurrency, setup)), 600);
+    List<BenchSocket> all = await(lane.call(() -> openMany(lane, room, indices, connectConcurrency, setup, index -> null)),
+        600);
     if (all.size() < n) {
       report.note((n - all.size()) + " of " + n + " sockets could not be opened; first error: " + firstSetupError);
     }
     return all;
   }
 
-  /** One participant: HTTP join, then the socket's hello and welcome. Runs on {@code lane}. */
-  Future<BenchSocket> participant(Lanes.Lane lane, Client.RoomKeys room, int index, Consumer<BenchSocket> setup) {
-    return client.join(room.slug(), null)
+  /**
+   * One participant: HTTP join (forwarded from {@code address} when not null), then the socket's
+   * hello and welcome. Runs on {@code lane}.
+   */
+  Future<BenchSocket> participant(Lanes.Lane lane, Client.RoomKeys room, int index, Consumer<BenchSocket> setup,
+      String address) {
+    return client.join(room.slug(), null, address)
         .recover(e -> {
           lane.metrics.count("setup.joinFailed." + (e instanceof Client.HttpFailure h ? h.status : "io"));
           return Future.failedFuture(e);
@@ -182,7 +197,7 @@ final class Run implements AutoCloseable {
   }
 
   private Future<List<BenchSocket>> openMany(Lanes.Lane lane, Client.RoomKeys room, List<Integer> indices, int limit,
-      Consumer<BenchSocket> setup) {
+      Consumer<BenchSocket> setup, IntFunction<String> addressOf) {
     Promise<List<BenchSocket>> done = Promise.promise();
     List<BenchSocket> opened = new ArrayList<>();
     if (indices.isEmpty()) {
@@ -196,7 +211,7 @@ final class Run implements AutoCloseable {
       while (inFlight[0] < limit && next[0] < indices.size()) {
         int index = indices.get(next[0]++);
         inFlight[0]++;
-        participant(lane, room, index, setup).onComplete(r -> {
+        participant(lane, room, index, setup, addressOf.apply(index)).onComplete(r -> {
           inFlight[0]--;
           finished[0]++;
           if (r.succeeded()) {
@@ -302,11 +317,15 @@ final class Run implements AutoCloseable {
     return b.toString();
   }
 
-  /** Closes every socket of the run. */
+  /** Closes every socket of the run and forgets them, so a scenario can go on with new ones. */
   void closeSockets() {
     List<Future<?>> closing = new ArrayList<>();
     for (Lanes.Lane lane : lanes.all()) {
-      closing.add(lane.call(() -> Future.join(lane.sockets.stream().map(BenchSocket::close).toList()).mapEmpty()));
+      closing.add(lane.call(() -> {
+        List<Future<Void>> closed = lane.sockets.stream().map(BenchSocket::close).toList();
+        lane.sockets.clear();
+        return Future.join(closed).mapEmpty();
+      }));
     }
     try {
       await(Future.join(new ArrayList<>(closing)), 60);

@@ -8,6 +8,7 @@ import dev.backchannel.model.Post;
 import dev.backchannel.model.PostStatus;
 import dev.backchannel.model.RoomStatus;
 import dev.backchannel.store.Participant;
+import dev.backchannel.store.PostEvidence;
 import dev.backchannel.store.RoomEvent;
 import dev.backchannel.store.RoomInfo;
 import java.time.Instant;
@@ -39,9 +40,33 @@ final class RedisRecords {
     JsonNode rating = e.path("rating");
     RoomEvent.RatingGiven given = rating.isObject()
         ? new RoomEvent.RatingGiven(rating.get("value").asInt(), rating.get("weight").asLong()) : null;
-    JsonNode banned = e.path("banned");
+    List<String> banned = new ArrayList<>(); // one participant, or a network's (a list)
+    JsonNode named = e.path("banned");
+    if (named.isTextual()) {
+      banned.add(named.textValue());
+    } else {
+      named.forEach(b -> banned.add(b.textValue()));
+    }
     return new RoomEvent(room, e.get("seq").asLong(), List.copyOf(posts), e.path("closed").asBoolean(),
-        banned.isTextual() ? banned.textValue() : null, given);
+        List.copyOf(banned), given);
+  }
+
+  /** The evidence script's JSON (big integers as strings; an empty Lua table arrives as {}). */
+  static PostEvidence evidence(String json) {
+    JsonNode e = tree(json);
+    List<PostEvidence.Rater> raters = new ArrayList<>();
+    e.path("ratings").forEach(r -> raters.add(new PostEvidence.Rater(r.get("participant").textValue(),
+        r.get("network").textValue(), r.get("value").asInt(), Long.parseLong(r.get("weight").asText()),
+        Instant.ofEpochMilli(Long.parseLong(r.get("joinedAt").asText())), r.get("ratedOthers").asBoolean())));
+    Map<String, Double> decisions = new HashMap<>();
+    e.path("decisions").fields().forEachRemaining(d -> decisions.put(d.getKey(), d.getValue().asDouble()));
+    List<String> venue = new ArrayList<>();
+    e.path("venue").forEach(v -> venue.add(v.textValue()));
+    Map<String, Long> roomRatings = new HashMap<>();
+    e.path("roomRatings").fields().forEachRemaining(r -> roomRatings.put(r.getKey(), Long.parseLong(r.getValue().asText())));
+    return new PostEvidence(post(e.get("post")), Long.parseLong(e.get("prior").asText()), e.get("salt").textValue(),
+        List.copyOf(raters), Map.copyOf(decisions), List.copyOf(venue), Map.copyOf(roomRatings),
+        Integer.parseInt(e.get("posts").asText()));
   }
 
   static Map<String, String> hash(List<?> flat) {
@@ -76,7 +101,7 @@ final class RedisRecords {
         p.get("text").textValue(), text(p.get("replyTo")), Instant.parse(p.get("createdAt").textValue()),
         Double.parseDouble(p.get("score").asText()), Double.parseDouble(p.get("divergence").asText()),
         p.get("ratings").asInt(), PostStatus.valueOf(p.get("status").textValue().toUpperCase(Locale.ROOT)),
-        mine == null || mine.isNull() ? null : mine.asInt());
+        mine == null || mine.isNull() ? null : mine.asInt(), p.path("held").asInt(0));
   }
 
   private static String text(JsonNode n) {

@@ -1,5 +1,6 @@
 package dev.backchannel.store.redis;
 
+import dev.backchannel.scoring.NetworkRules;
 import dev.backchannel.scoring.ScoringRules;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.io.IOException;
@@ -67,6 +68,7 @@ final class RedisScripts {
   }
 
   private static String template(String common, ScoringRules r) {
+    NetworkRules n = r.networks();
     return common
         .replace("{{weightSlope}}", num(r.weightSlope()))
         .replace("{{weightMin}}", num(r.weightMin()))
@@ -78,7 +80,16 @@ final class RedisScripts {
         .replace("{{divergenceDamping}}", num(r.divergenceDamping()))
         .replace("{{collapseScore}}", num(r.collapseScore()))
         .replace("{{collapseMinRatings}}", Integer.toString(r.collapseMinRatings()))
-        .replace("{{divergentMinRatings}}", Integer.toString(r.divergentMinRatings()));
+        .replace("{{divergentMinRatings}}", Integer.toString(r.divergentMinRatings()))
+        .replace("{{networksEnabled}}", Boolean.toString(n.enabled()))
+        .replace("{{capUnits}}", Long.toString(n.capUnits()))
+        .replace("{{holdMinRatings}}", Integer.toString(n.holdMinRatings()))
+        .replace("{{referenceMinWeight}}", num(n.referenceMinWeight()))
+        .replace("{{holdZ}}", num(n.holdZ()))
+        .replace("{{varianceFloor}}", num(n.varianceFloor()))
+        .replace("{{holdFullDelta}}", num(n.holdFullDelta()))
+        .replace("{{holdFadeDelta}}", num(n.holdFadeDelta()))
+        .replace("{{venueFactor}}", num(n.venueFactor()));
   }
 
   /** A double as Lua reads it back exactly. */

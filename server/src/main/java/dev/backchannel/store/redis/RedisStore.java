@@ -8,7 +8,9 @@ import dev.backchannel.model.Post;
 import dev.backchannel.scoring.ScoringRules;
 import dev.backchannel.store.History;
 import dev.backchannel.store.Ids;
+import dev.backchannel.store.NetworkDecision;
 import dev.backchannel.store.NewRoom;
+import dev.backchannel.store.PostEvidence;
 import dev.backchannel.store.Participant;
 import dev.backchannel.store.PostOrder;
 import dev.backchannel.store.RoomEvent;
@@ -146,7 +148,8 @@ public final class RedisStore implements Store {
     return run(room.slug(), Script.CREATE_ROOM, r -> (Object) r,
         room.hashtag(), room.title(), settings.clock().instant().toString(),
         Base64.getEncoder().encodeToString(room.speakerKeyHash()),
-        Base64.getEncoder().encodeToString(room.moderatorKeyHash()), Integer.toString(settings.historyLimit()))
+        Base64.getEncoder().encodeToString(room.moderatorKeyHash()), Integer.toString(settings.historyLimit()),
+        settings.ids().secret())
         .compose(ok -> room(room.slug()));
   }
 
@@ -156,9 +159,41 @@ public final class RedisStore implements Store {
   }
 
   @Override
-  public Future<Participant> join(String slug, String nick) {
+  public Future<Participant> join(String slug, String nick, String network) {
     String id = settings.ids().participant();
-    return run(slug, Script.JOIN, r -> new Participant(id, nick, 0.0, false), id, nick == null ? "" : nick);
+    return run(slug, Script.JOIN, r -> new Participant(id, nick, 0.0, false), id, nick == null ? "" : nick, network,
+        Long.toString(settings.clock().millis()));
+  }
+
+  @Override
+  public Future<Post> decide(String slug, String network, String postId, NetworkDecision decision) {
+    return run(slug, Script.DECIDE, (List<Object> out) -> {
+      if (out.get(1) != null) {
+        feeds.offer(slug, (String) out.get(1));
+      }
+      return out.get(0) == null ? null : RedisRecords.post((String) out.get(0));
+    }, network, postId == null ? "" : postId, decision.wire());
+  }
+
+  @Override
+  public Future<Void> sweep(String slug) {
+    return run(slug, Script.SWEEP, (String event) -> {
+      if (event != null) {
+        feeds.offer(slug, event);
+      }
+      return (Void) null;
+    });
+  }
+
+  @Override
+  public Future<PostEvidence> evidence(String slug, String postId) {
+    return run(slug, Script.EVIDENCE, RedisRecords::evidence, postId);
+  }
+
+  @Override
+  public Future<List<PostEvidence>> heldEvidence(String slug) {
+    return run(slug, Script.HELD_EVIDENCE,
+        (List<Object> out) -> out.stream().map(o -> RedisRecords.evidence((String) o)).toList());
   }
 
   @Override

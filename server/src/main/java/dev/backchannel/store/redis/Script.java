@@ -22,7 +22,11 @@ enum Script {
   SEQ("seq", ScriptOutputType.INTEGER),
   PRESENT("present", ScriptOutputType.STATUS),
   ONLINE("online", ScriptOutputType.INTEGER),
-  SECRET("secret", ScriptOutputType.VALUE);
+  SECRET("secret", ScriptOutputType.VALUE),
+  DECIDE("decide", ScriptOutputType.MULTI),
+  SWEEP("sweep", ScriptOutputType.VALUE),
+  EVIDENCE("evidence", ScriptOutputType.VALUE),
+  HELD_EVIDENCE("held_evidence", ScriptOutputType.MULTI);
 
   final String file;
   final ScriptOutputType output;
