@@ -2,10 +2,12 @@ package dev.backchannel.store;
 
 import dev.backchannel.config.Config;
 import dev.backchannel.loop.RoomLoops;
+import dev.backchannel.store.embedded.EmbeddedStore;
 import dev.backchannel.store.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** The one place a store engine is chosen by name; an unknown name fails start-up. */
@@ -15,6 +17,8 @@ public final class StoreEngines {
   private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(3);
   /** Commands held while Redis is unreachable, before new ones are refused outright. */
   private static final int REDIS_QUEUE = 10_000;
+  /** Commands waiting for the embedded store's disk, before new ones are refused with {@code unavailable}. */
+  private static final int JOURNAL_QUEUE = 32_768;
 
   private StoreEngines() {}
 
@@ -23,10 +27,13 @@ public final class StoreEngines {
     return switch (config.store()) {
       case "memory" -> Future.succeededFuture(new MemoryStore(loops, new MemoryStore.Settings(config.scoring(), clock,
           new Ids(), config.historyLimit(), retention), events));
+      case "embedded" -> EmbeddedStore.open(vertx, loops, new EmbeddedStore.Settings(config.scoring(), clock,
+          new Ids(), config.historyLimit(), retention, Path.of(config.dataDir()),
+          EmbeddedStore.Durability.of(config.durability()), JOURNAL_QUEUE), events).map(s -> s);
       case "redis" -> RedisStore.connect(vertx, loops, new RedisStore.Settings(config.scoring(), clock, new Ids(),
           config.historyLimit(), retention, config.redisUri(), REDIS_TIMEOUT, REDIS_QUEUE), events).map(s -> s);
       default -> Future.failedFuture(new IllegalArgumentException("Unknown store engine '" + config.store()
-          + "': use memory or redis"));
+          + "': use memory, embedded or redis"));
     };
   }
 }

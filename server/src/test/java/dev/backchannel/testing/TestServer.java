@@ -13,11 +13,16 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real server on a free port for tests, with a small blocking HTTP helper. Blocking is fine here:
@@ -28,7 +33,8 @@ public final class TestServer implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
   /**
    * Set to {@code redis} (the build's second test run does) to run the same end-to-end tests on
-   * the Redis store, against one redis-server of the test JVM's own.
+   * the Redis store, against one redis-server of the test JVM's own; to {@code embedded} (the third
+   * run) for the embedded store, each server with a data directory of its own.
    */
   public static final String STORE_PROPERTY = "backchannel.test.store";
 
@@ -52,6 +58,8 @@ public final class TestServer implements AutoCloseable {
     List<String> all = new ArrayList<>(List.of("--port=0", "--host=127.0.0.1", "--organizer-key=test-organizer-key-0123"));
     if ("redis".equals(System.getProperty(STORE_PROPERTY))) {
       all.addAll(List.of("--store=redis", "--redis-uri=" + SharedRedis.uri()));
+    } else if ("embedded".equals(System.getProperty(STORE_PROPERTY))) {
+      all.addAll(List.of("--store=embedded", "--data-dir=" + DataDirs.fresh()));
     }
     all.addAll(List.of(flags));
     Config config = new ConfigLoader().load(all, Map.of());
@@ -145,6 +153,35 @@ public final class TestServer implements AutoCloseable {
 
     static String uri() {
       return SERVER.uri();
+    }
+  }
+
+  /** Data directories of the embedded store, one per server, removed when the JVM exits. */
+  private static final class DataDirs {
+    private static final Path ROOT = root();
+
+    private static Path root() {
+      try {
+        Path root = Files.createTempDirectory("backchannel-test-data");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          } catch (IOException e) {
+            // a leftover temp directory is harmless
+          }
+        }));
+        return root;
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    static Path fresh() {
+      try {
+        return Files.createTempDirectory(ROOT, "server");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
