@@ -1,5 +1,6 @@
 package dev.backchannel.scoring;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.function.Predicate;
@@ -126,7 +127,7 @@ public final class NetworkWeighting {
       }
     }
     boolean smallEnough = reference.s0() >= rules.referenceMinWeight() * ScoringRules.UNITS;
-    Map<String, Verdict> verdicts = new java.util.LinkedHashMap<>();
+    Map<String, Verdict> verdicts = new LinkedHashMap<>();
     for (Map.Entry<String, Sums> e : special.entrySet()) {
       Sums s = e.getValue();
       Tally t = s.tally();

@@ -18,11 +18,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One room of the memory engine. Not thread-safe by design: it is touched only on the room's owner
@@ -61,7 +66,7 @@ final class MemoryRoom {
     /** The ratings' sums by the raters' networks. */
     final Map<String, Tally> networks = new HashMap<>();
     /** Networks the rule looks at one by one ({@link NetworkRules#special}), in the order they are added. */
-    final java.util.TreeSet<String> special = new java.util.TreeSet<>();
+    final TreeSet<String> special = new TreeSet<>();
     /** Moderators' hold factors by network. */
     final Map<String, Double> decisions = new HashMap<>();
     NetworkWeighting.Weighed weighed = new NetworkWeighting.Weighed(Tally.EMPTY, Map.of());
@@ -103,9 +108,9 @@ final class MemoryRoom {
   private final Map<String, Long> networkRatings = new HashMap<>();
   private final List<String> venue = new ArrayList<>();
   /** Networks a moderator banned: nobody joins from them again. */
-  private final Set<String> bannedNetworks = new java.util.HashSet<>();
+  private final Set<String> bannedNetworks = new HashSet<>();
   /** Posts with special networks: what a sweep re-tests. */
-  private final Set<Entry> watched = new java.util.LinkedHashSet<>();
+  private final Set<Entry> watched = new LinkedHashSet<>();
   private boolean sweepDue;
 
   /** {@code salt} and {@code createdAt} come from the caller, so that a journal can replay them. */
@@ -467,7 +472,7 @@ final class MemoryRoom {
    * its {@code round(T1)}: O(special networks of the post).
    */
   private void reweigh(Entry entry) {
-    java.util.SortedMap<String, NetworkWeighting.Sums> special = new java.util.TreeMap<>();
+    SortedMap<String, NetworkWeighting.Sums> special = new TreeMap<>();
     NetworkRules n = rules.networks();
     for (String g : entry.special) {
       Tally t = entry.networks.getOrDefault(g, Tally.EMPTY);
