@@ -121,6 +121,11 @@ public final class Backchannel {
     return organizerKey;
   }
 
+  /** The store this server uses, wrapped in its timings ({@link dev.backchannel.metrics.TimedStore}). */
+  public Store store() {
+    return gateway.store();
+  }
+
   /** Whether the organizer key was generated at start (and so must be printed once). */
   public boolean generatedKey() {
     return generatedKey;

@@ -29,6 +29,11 @@ public final class TimedStore implements Store {
     this.metrics = metrics;
   }
 
+  /** The engine whose operations this times (tests reach engine-specific fault hooks through it). */
+  public Store engine() {
+    return engine;
+  }
+
   private <T> Future<T> timed(String op, Supplier<Future<T>> call) {
     Timer.Sample sample = Timer.start();
     return call.get().andThen(done -> sample.stop(metrics.store(op)));

@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.backchannel.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,11 +56,11 @@ class EmbeddedKillTest {
 
   @Test
   void killingTheNodeMidBurstLosesNoAcknowledgedCommandAndCountsNoRetryTwice() {
-    JsonObject room = http("POST", "/api/rooms", ORGANIZER_KEY, new JsonObject().put("hashtag", "#kill-nine"), 201);
+    JsonObject room = node.request("POST", "/api/rooms", ORGANIZER_KEY, new JsonObject().put("hashtag", "#kill-nine"), 201);
     String slug = room.getString("slug");
     for (int i = 0; i < 6; i++) {
       Phone phone = new Phone(vertx, "p" + i, slug,
-          http("POST", "/api/rooms/" + slug + "/participants", null, new JsonObject().put("nick", "P" + i), 201));
+          node.request("POST", "/api/rooms/" + slug + "/participants", null, new JsonObject().put("nick", "P" + i), 201));
       phones.add(phone);
       phone.connect(node.port());
     }
@@ -126,27 +121,6 @@ class EmbeddedKillTest {
     assertThat(export.getJsonArray("posts")).hasSize(posts.size());
     assertThat(Ledger.seq(restarted, slug, room.getString("moderatorKey")))
         .as("seq: one per change, none for a retried cid").isEqualTo(Ledger.expectedSeq(phones));
-  }
-
-  /** A JSON request to the node process; fails the test on any other status than {@code expected}. */
-  private JsonObject http(String method, String path, String bearer, JsonObject body, int expected) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
-        .timeout(TestServer.TIMEOUT).header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (bearer != null) {
-      request.header("Authorization", "Bearer " + bearer);
-    }
-    try {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
-      return new JsonObject(response.body());
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 
   /** A spread of values in -5..5 that differs between rounds, so changes really change something. */

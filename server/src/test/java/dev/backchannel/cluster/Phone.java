@@ -32,12 +32,20 @@ final class Phone implements AutoCloseable {
     final String cid;
     final JsonObject frame;
     JsonObject ack;
+    /** When {@link #ack} came off the socket ({@link System#nanoTime}). */
+    long ackNanos;
 
     Sent(String cid, JsonObject frame) {
       this.cid = cid;
       this.frame = frame;
     }
   }
+
+  /**
+   * A frame and when it came off the socket: stamped on the Vert.x thread, so the test's own pace
+   * (it handles frames only when it pumps) does not make acks look younger than they are.
+   */
+  private record Arrival(JsonObject frame, long nanos) {}
 
   private final Vertx vertx;
   final String name;
@@ -47,7 +55,7 @@ final class Phone implements AutoCloseable {
   private WebSocketClient client;
   private WebSocket ws;
   private volatile boolean closed = true;
-  private BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+  private BlockingQueue<Arrival> inbox = new LinkedBlockingQueue<>();
   private int counter;
 
   /** Every command in the order it was first sent. */
@@ -82,13 +90,13 @@ final class Phone implements AutoCloseable {
       client.close(); // the socket of a dead node
     }
     client = vertx.createWebSocketClient();
-    BlockingQueue<JsonObject> queue = new LinkedBlockingQueue<>();
+    BlockingQueue<Arrival> queue = new LinkedBlockingQueue<>();
     inbox = queue;
     closed = false;
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
         .setAllowOriginHeader(false);
     ws = TestServer.await(client.connect(options).map(socket -> {
-      socket.textMessageHandler(text -> queue.add(new JsonObject(text)));
+      socket.textMessageHandler(text -> queue.add(new Arrival(new JsonObject(text), System.nanoTime())));
       socket.closeHandler(v -> closed = true);
       return socket;
     }));
@@ -106,20 +114,21 @@ final class Phone implements AutoCloseable {
   }
 
   /** Takes frames until the welcome, handling anything else; a refused hello fails the test. */
-  private void awaitWelcome(BlockingQueue<JsonObject> queue) {
+  private void awaitWelcome(BlockingQueue<Arrival> queue) {
     long deadline = System.nanoTime() + TestServer.TIMEOUT.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
-      JsonObject f;
+      Arrival a;
       try {
-        f = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+        a = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
-      if (f == null) {
+      if (a == null) {
         throw new AssertionError(name + ": no welcome within " + TestServer.TIMEOUT);
       }
+      JsonObject f = a.frame();
       if ("welcome".equals(f.getString("type"))) {
         lastWelcome = f;
         f.getJsonArray("posts").forEach(p -> merge((JsonObject) p));
@@ -129,7 +138,7 @@ final class Phone implements AutoCloseable {
       if ("error".equals(f.getString("type")) && f.getString("cid") == null) {
         throw new AssertionError(name + ": hello refused: " + f);
       }
-      handle(f);
+      handle(a);
     }
   }
 
@@ -184,18 +193,18 @@ final class Phone implements AutoCloseable {
   void pump(Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
-      JsonObject f;
+      Arrival a;
       try {
         long left = deadline - System.nanoTime();
-        f = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : inbox.poll();
+        a = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : inbox.poll();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
-      if (f == null) {
+      if (a == null) {
         return;
       }
-      handle(f);
+      handle(a);
     }
   }
 
@@ -204,31 +213,33 @@ final class Phone implements AutoCloseable {
     write(new JsonObject().put("type", "ping"));
     long deadline = System.nanoTime() + TestServer.TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      JsonObject f;
+      Arrival a;
       try {
-        f = inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        a = inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
-      if (f == null) {
+      if (a == null) {
         return false;
       }
-      if ("pong".equals(f.getString("type"))) {
+      if ("pong".equals(a.frame().getString("type"))) {
         return true;
       }
-      handle(f);
+      handle(a);
     }
     return false;
   }
 
-  private void handle(JsonObject f) {
+  private void handle(Arrival a) {
+    JsonObject f = a.frame();
     switch (String.valueOf(f.getString("type"))) {
       case "ack" -> {
         Sent s = pending.remove(f.getString("cid"));
         acks++;
         if (s != null) {
           s.ack = f;
+          s.ackNanos = a.nanos();
         }
         refused.remove(f.getString("cid"));
       }

@@ -1,5 +1,9 @@
 package dev.backchannel.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backchannel.testing.TestServer;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -58,6 +62,27 @@ final class ServerProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** A JSON request to this node; fails the test on any other status than {@code expected}. */
+  JsonObject request(String method, String path, String bearer, JsonObject body, int expected) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(TestServer.TIMEOUT).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
+      return new JsonObject(response.body());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /** SIGKILL, then waits for the process to be gone. */

@@ -285,22 +285,44 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void badDurabilityIsRefusedByName() {
+    assertThatThrownBy(() -> load(List.of("--durability=sometimes"), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("durability").hasMessageContaining("sometimes");
+    assertThatThrownBy(() -> load(List.of(), Map.of("BACKCHANNEL_DURABILITY", "never")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("durability");
+  }
+
+  @Test
   void unknownStoreEngineFailsStartUpByName() throws Exception {
     // The loader cannot know which engines a build offers; start-up must refuse the name.
     Config config = load(List.of("--store=nosuch", "--port=0", "--host=127.0.0.1"), Map.of());
+    assertThat(startFailure(config)).as("start with an unknown store").hasMessageContaining("nosuch");
+  }
+
+  @Test
+  void unwritableDataDirFailsStartUpByName() throws Exception {
+    // Checked where the embedded store opens it, at start: the loader only reads the path. A path
+    // below a plain file cannot be created even by root, so this holds for every CI user.
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    Path dataDir = file.resolve("data");
+    Config config = load(List.of("--store=embedded", "--data-dir=" + dataDir, "--port=0", "--host=127.0.0.1"),
+        Map.of());
+    assertThat(startFailure(config)).as("start on an unwritable dataDir")
+        .hasMessageContaining("dataDir").hasMessageContaining(dataDir.toString());
+  }
+
+  /** Why the server did not start with {@code config}; fails the test when it did. */
+  private static Throwable startFailure(Config config) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      Throwable failure;
-      try {
-        Backchannel.start(vertx, config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        failure = null;
-      } catch (ExecutionException e) {
-        failure = e.getCause();
-      } catch (IllegalArgumentException e) {
-        failure = e;
-      }
-      assertThat(failure).as("start with an unknown store").isNotNull();
-      assertThat(failure).hasMessageContaining("nosuch");
+      Backchannel.start(vertx, config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      throw new AssertionError("the server started");
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (IllegalArgumentException e) {
+      return e;
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

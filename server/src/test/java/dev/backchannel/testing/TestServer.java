@@ -5,6 +5,7 @@ import dev.backchannel.config.ConfigLoader;
 import dev.backchannel.gateway.Backchannel;
 import dev.backchannel.gateway.EventLog;
 import dev.backchannel.metrics.ServerMetrics;
+import dev.backchannel.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -77,6 +78,11 @@ public final class TestServer implements AutoCloseable {
 
   public String organizerKey() {
     return app.organizerKey();
+  }
+
+  /** The server's store, under its timings (a test of one engine reaches the engine through it). */
+  public Store store() {
+    return app.store();
   }
 
   /** Creates a room and returns the 201 body (slug, keys, links). */

@@ -27,8 +27,13 @@ final class EmbeddedFixture implements AutoCloseable {
   final List<RoomEvent> events = new CopyOnWriteArrayList<>();
 
   EmbeddedStore open(Path dir, EmbeddedStore.Durability durability) {
-    return TestServer.await(EmbeddedStore.open(vertx, loops, new EmbeddedStore.Settings(ScoringRules.defaults(),
-        Clock.systemUTC(), new Ids(), 10_000, Duration.ofMinutes(10), dir, durability, 1000), events::add));
+    return TestServer.await(opening(dir, durability));
+  }
+
+  /** Opens a store without waiting for it: replaying a large journal can take longer than a test's timeout. */
+  Future<EmbeddedStore> opening(Path dir, EmbeddedStore.Durability durability) {
+    return EmbeddedStore.open(vertx, loops, new EmbeddedStore.Settings(ScoringRules.defaults(), Clock.systemUTC(),
+        new Ids(), 10_000, Duration.ofMinutes(10), dir, durability, 1000), events::add);
   }
 
   /** The failure a future ends with, or null when it succeeded. */
