@@ -172,6 +172,23 @@ final class Journal implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a write would succeed now: an entry written and rolled back. After a failed commit
+   * in {@code always} mode nothing else writes until a command comes, and a node out of its load
+   * balancer's rotation gets none, so the writer probes instead of waiting for one.
+   */
+  void probe() throws SQLException {
+    try {
+      control.execute("BEGIN IMMEDIATE");
+      insert.setString(1, "");
+      insert.setString(2, "probe");
+      insert.setString(3, "");
+      insert.executeUpdate();
+    } finally {
+      rollback();
+    }
+  }
+
   /** Hands every entry to {@code each}, oldest first; returns how many there were. */
   long replay(Consumer<JournalEntry<?>> each) throws SQLException {
     long count = 0;

@@ -63,6 +63,8 @@ final class JournalWriter {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final Thread thread;
   private volatile boolean healthy = true;
+  /** When the writer last checked, while unhealthy and idle, whether it could write again. */
+  private long lastProbe;
   private volatile boolean stopping;
   /** A cap on the database's pages that tests set to fill the "disk" (0: SQLite's own). */
   private volatile long pageLimit;
@@ -153,6 +155,8 @@ final class JournalWriter {
           queue.drainTo(group, MAX_GROUP - 1);
           write(group);
           group.clear();
+        } else if (!healthy) {
+          probe();
         }
         syncIfDue(false);
       }
@@ -220,6 +224,25 @@ final class JournalWriter {
         }
         Thread.sleep(RETRY_MS); // batch: already applied and acknowledged, so they must reach the file
       }
+    }
+  }
+
+  /** While idle after a failed commit: healthy again as soon as a write would succeed. */
+  private void probe() {
+    if (System.nanoTime() - lastProbe < TimeUnit.MILLISECONDS.toNanos(RETRY_MS)) {
+      return;
+    }
+    lastProbe = System.nanoTime();
+    try {
+      if (pageLimit != appliedPageLimit) {
+        journal.maxPages(pageLimit);
+        appliedPageLimit = pageLimit;
+      }
+      journal.probe();
+      LOG.info("the journal is writable again");
+      healthy = true;
+    } catch (Exception e) {
+      // still full or failing: /health stays 503, and the next idle moment tries again
     }
   }
 
