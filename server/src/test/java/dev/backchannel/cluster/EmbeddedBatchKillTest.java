@@ -3,9 +3,7 @@ package dev.backchannel.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backchannel.testing.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,10 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14, fault: {@link EmbeddedKillTest} with {@code durability: batch}, where a command is
@@ -30,41 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>A SIGKILL leaves every written commit to the OS, so what it can cost is the writer's queue;
  * the power-cut share of the bound (commits not yet synced) cannot be produced by a test.
  */
-class EmbeddedBatchKillTest {
+class EmbeddedBatchKillTest extends EmbeddedNodeFixture {
 
-  private static final String ORGANIZER_KEY = "test-organizer-key-0123";
   /** What {@code batch} may lose: the commands acknowledged in the last second before a crash. */
   private static final Duration LOSS_BOUND = Duration.ofSeconds(1);
   /** Every phone rates every other phone's post once a round; at most 11 keep values distinct. */
   private static final int ROUNDS = 8;
 
-  @TempDir
-  Path dataDir;
-  private Vertx vertx;
-  private ServerProcess node;
-  private TestServer restarted;
-  private String[] flags;
-  private final List<Phone> phones = new ArrayList<>();
-
-  @BeforeEach
-  void start() {
-    flags = new String[] {"--store=embedded", "--data-dir=" + dataDir, "--durability=batch",
-        "--organizer-key=" + ORGANIZER_KEY, "--broadcast-interval-ms=20", "--dashboard-interval-ms=20",
-        "--ratings-per-second=1000", "--rating-burst=1000", "--posts-per-window=100", "--loops=2", "--gateways=2"};
-    vertx = Vertx.vertx();
-    node = ServerProcess.start(flags);
-  }
-
-  @AfterEach
-  void stop() {
-    phones.forEach(Phone::close);
-    if (node != null) {
-      node.close();
-    }
-    if (restarted != null) {
-      restarted.close();
-    }
-    TestServer.await(vertx.close());
+  @Override
+  String durability() {
+    return "batch";
   }
 
   @Test

@@ -3,16 +3,11 @@ package dev.backchannel.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backchannel.testing.TestServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14, fault: a single node on the embedded store (durability {@code always}) dies with
@@ -20,38 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged command is there, the phones resume with {@code since} and their old tokens, their
  * retries with the same cids count once, and the room equals a recomputation from its ratings.
  */
-class EmbeddedKillTest {
+class EmbeddedKillTest extends EmbeddedNodeFixture {
 
-  private static final String ORGANIZER_KEY = "test-organizer-key-0123";
 
-  @TempDir
-  Path dataDir;
-  private Vertx vertx;
-  private ServerProcess node;
-  private TestServer restarted;
-  private String[] flags;
-  private final List<Phone> phones = new ArrayList<>();
-
-  @BeforeEach
-  void start() {
-    // No token secret: the store keeps the one it generated, so tokens outlive the restart.
-    flags = new String[] {"--store=embedded", "--data-dir=" + dataDir, "--durability=always",
-        "--organizer-key=" + ORGANIZER_KEY, "--broadcast-interval-ms=20", "--dashboard-interval-ms=20",
-        "--ratings-per-second=1000", "--rating-burst=1000", "--posts-per-window=100", "--loops=2", "--gateways=2"};
-    vertx = Vertx.vertx();
-    node = ServerProcess.start(flags);
-  }
-
-  @AfterEach
-  void stop() {
-    phones.forEach(Phone::close);
-    if (node != null) {
-      node.close();
-    }
-    if (restarted != null) {
-      restarted.close();
-    }
-    TestServer.await(vertx.close());
+  @Override
+  String durability() {
+    return "always";
   }
 
   @Test
