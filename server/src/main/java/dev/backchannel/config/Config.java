@@ -55,7 +55,12 @@ public record Config(
     int snapshotLimit,
     int ackRetentionMinutes,
     boolean networkWeighting,
+    List<OidcProvider> oidc,
+    String publicUrl,
     ScoringRules scoring) {
+
+  /** An OpenID Connect provider rooms with {@code access: signin} may sign people in with. */
+  public record OidcProvider(String name, String issuer, String clientId, String clientSecret) {}
 
   /** Checks ranges once, so a bad value fails start-up with a message instead of misbehaving later. */
   public Config {
@@ -107,6 +112,7 @@ public record Config(
     if (!List.of("text", "json").contains(logFormat)) {
       throw new IllegalArgumentException("logFormat must be text or json, got " + logFormat);
     }
+    oidc = oidc == null ? List.of() : List.copyOf(oidc);
     scoring = scoring == null ? ScoringRules.defaults() : scoring;
     scoring = scoring.withNetworks(scoring.networks().enabled(networkWeighting));
   }
@@ -115,6 +121,13 @@ public record Config(
     if (value < min || value > max) {
       throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
     }
+  }
+
+  /** The names of the configured sign-in providers, in the order configured. */
+  public java.util.Set<String> oidcProviderNames() {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    oidc.forEach(p -> names.add(p.name()));
+    return names;
   }
 
   /** Loops to run: the configured number or one per core. */

@@ -84,7 +84,8 @@ public final class Backchannel {
       Codec codec, String organizerKey, boolean generated, String secret, ServerMetrics metrics, EventLog log) {
     rooms.use(store);
     Gateway gateway = new Gateway(config, codec, new CommandDecoder(codec), new Tokens(secret, config.previousTokenSecrets()),
-        Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()),
+        new Sealer(secret, config.previousTokenSecrets()),
+        Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()), new WrongGuesses(),
         ConcurrentHashMap.newKeySet(), metrics, log);
     for (Role role : Role.values()) {
       metrics.gauge("backchannel.sockets", "Open sockets by role", () -> countSockets(gateway, role),

@@ -17,10 +17,12 @@ record Gateway(
     Codec codec,
     CommandDecoder decoder,
     Tokens tokens,
+    Sealer sealer,
     byte[] organizerKeyHash,
     Store store,
     Rooms rooms,
     JoinLimiter joins,
+    WrongGuesses wrongGuesses,
     Set<SocketSession> sessions,
     ServerMetrics metrics,
     EventLog log) {}

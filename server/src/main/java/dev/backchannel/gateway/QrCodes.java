@@ -64,7 +64,7 @@ final class QrCodes {
    * The origin as the client addressed it. Through a proxy this is the proxy's view only when the
    * router is told to trust forwarded headers (vertx-web {@code Router.allowForward}).
    */
-  private static String origin(HttpServerRequest request) {
+  static String origin(HttpServerRequest request) {
     HostAndPort authority = request.authority();
     String scheme = request.scheme() == null ? "http" : request.scheme();
     if (authority == null) {

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.backchannel.limit.ErrorWindow;
 import dev.backchannel.limit.TokenBucket;
 import dev.backchannel.model.ErrorCode;
+import dev.backchannel.model.Mark;
 import dev.backchannel.model.Failure;
 import dev.backchannel.model.Post;
 import dev.backchannel.model.Role;
 import dev.backchannel.room.Subscriber;
+import dev.backchannel.store.AuditEntry;
 import dev.backchannel.store.Participant;
 import dev.backchannel.store.RoomInfo;
 import dev.backchannel.wire.Command;
@@ -25,6 +27,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -321,12 +324,14 @@ final class SocketSession implements Subscriber {
       answer("rate", r.cid(), requireParticipant()
           .compose(id -> gateway.rooms().rate(slug, id, r.cid(), r.post(), r.value())));
     } else if (command instanceof Command.SetMark m) {
-      answer("mark", m.cid(), requireStaff().compose(v -> gateway.rooms().mark(slug, role, m.post(), m.status())));
+      answer("mark", m.cid(), requireStaff().compose(v -> gateway.rooms().mark(slug, role, m.post(), m.status()))
+          .compose(p -> m.status() == Mark.HIDDEN ? audit("hide", p.id(), null).map(p) : Future.succeededFuture(p)));
     } else if (command instanceof Command.Ban b) {
-      answer("ban", b.cid(), requireModerator().compose(v -> gateway.store().ban(slug, b.participant())).map(v -> {
-        gateway.log().event("participant.banned", "room", slug, "participant", b.participant());
-        return (Post) null;
-      }));
+      answer("ban", b.cid(), requireModerator().compose(v -> gateway.store().ban(slug, b.participant()))
+          .compose(v -> audit("ban", null, b.participant())).map(v -> {
+            gateway.log().event("participant.banned", "room", slug, "participant", b.participant());
+            return (Post) null;
+          }));
     } else if (command instanceof Command.DecideNetwork d) {
       answer("network", d.cid(), requireModerator()
           .compose(v -> gateway.store().decide(slug, d.network(), d.post(), d.decision()))
@@ -335,6 +340,11 @@ final class SocketSession implements Subscriber {
     } else {
       throw ErrorCode.INVALID.failure("already joined");
     }
+  }
+
+  /** A staff action of this socket in the room's audit log. */
+  private Future<Void> audit(String action, String post, String participant) {
+    return gateway.store().audit(slug, new AuditEntry(Instant.now(), role.wire(), action, post, participant, null));
   }
 
   private void hello(Command.Hello hello) {

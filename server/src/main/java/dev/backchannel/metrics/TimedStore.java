@@ -2,7 +2,12 @@ package dev.backchannel.metrics;
 
 import dev.backchannel.model.Mark;
 import dev.backchannel.model.Post;
+import dev.backchannel.store.Admission;
+import dev.backchannel.store.AuditEntry;
 import dev.backchannel.store.History;
+import dev.backchannel.store.Invitation;
+import dev.backchannel.store.JoinRequest;
+import dev.backchannel.store.SettingsPatch;
 import dev.backchannel.store.NewRoom;
 import dev.backchannel.store.NetworkDecision;
 import dev.backchannel.store.Participant;
@@ -50,8 +55,33 @@ public final class TimedStore implements Store {
   }
 
   @Override
-  public Future<Participant> join(String slug, String nick, String network) {
-    return timed("join", () -> engine.join(slug, nick, network));
+  public Future<Admission> join(String slug, JoinRequest request) {
+    return timed("join", () -> engine.join(slug, request));
+  }
+
+  @Override
+  public Future<RoomInfo> configure(String slug, SettingsPatch patch) {
+    return timed("configure", () -> engine.configure(slug, patch));
+  }
+
+  @Override
+  public Future<Integer> invite(String slug, List<Invitation> invitations) {
+    return timed("invite", () -> engine.invite(slug, invitations));
+  }
+
+  @Override
+  public Future<List<Invitation>> invitations(String slug) {
+    return timed("invitations", () -> engine.invitations(slug));
+  }
+
+  @Override
+  public Future<Void> audit(String slug, AuditEntry entry) {
+    return timed("audit", () -> engine.audit(slug, entry));
+  }
+
+  @Override
+  public Future<List<AuditEntry>> auditLog(String slug) {
+    return timed("auditLog", () -> engine.auditLog(slug));
   }
 
   @Override

@@ -149,9 +149,12 @@ final class RoomView {
       heldPanel.stale(moderators > 0);
     }
     if (event.closed()) {
-      room = withStatus(room, RoomStatus.CLOSED);
+      room = room.withStatus(RoomStatus.CLOSED);
       flush();
       fanout(everyone(), codec.frame(new Frames.RoomChange(RoomStatus.CLOSED)));
+    } else if (!event.described().isEmpty()) {
+      room = room.described(event.described());
+      fanout(everyone(), codec.frame(new Frames.RoomDescribed(event.described())));
     } else {
       scheduleFlush();
     }
@@ -317,7 +320,8 @@ final class RoomView {
   }
 
   Frames.Room wireRoom() {
-    return new Frames.Room(room.slug(), room.hashtag(), room.title(), room.status(), online(), visiblePosts);
+    return new Frames.Room(room.slug(), room.hashtag(), room.title(), room.status(), room.settings().language(),
+        room.settings().access(), online(), visiblePosts, null);
   }
 
   RoomStatus status() {
@@ -508,8 +512,4 @@ final class RoomView {
     s.context().runOnContext(v -> s.close(code, reason));
   }
 
-  private static RoomInfo withStatus(RoomInfo r, RoomStatus status) {
-    return new RoomInfo(r.slug(), r.hashtag(), r.title(), status, r.createdAt(), r.speakerKeyHash(),
-        r.moderatorKeyHash(), r.posts());
-  }
 }

@@ -51,6 +51,15 @@ public record ScoringRules(
     return Math.round(w * UNITS);
   }
 
+  /**
+   * A rating weight of a participant who joined a room unverified, in a room whose organizer
+   * weighs such ratings by {@code factor} (0 to 1; 1 changes nothing). Fixed point, rounded half up
+   * as the Redis scripts do.
+   */
+  public static long unverified(long weightUnits, double factor) {
+    return factor == 1.0 ? weightUnits : (long) Math.floor(weightUnits * factor + 0.5);
+  }
+
   /** {@code m0(k) = clamp(slope·sign(k)·ln(1 + |k|/5), -limit, limit)} in fixed-point units. */
   public long priorUnits(double authorKarma) {
     double m0 = clamp(priorSlope * Math.signum(authorKarma) * Math.log(1 + Math.abs(authorKarma) / 5), -priorLimit, priorLimit);

@@ -7,6 +7,7 @@ import dev.backchannel.model.Post;
 import dev.backchannel.model.PostStatus;
 import dev.backchannel.model.RoomStatus;
 import dev.backchannel.model.RankedPosts;
+import dev.backchannel.model.Verification;
 import dev.backchannel.model.Network;
 import dev.backchannel.scoring.NetworkRules;
 import dev.backchannel.scoring.NetworkWeighting;
@@ -41,16 +42,18 @@ final class MemoryRoom {
     final String nick;
     final String network;
     final Instant joinedAt;
+    final Verification verified;
     long karmaUnits;
     boolean banned;
     /** This participant's counted ratings, by post id. */
     final Map<String, Given> ratings = new HashMap<>();
 
-    Member(String id, String nick, String network, Instant joinedAt) {
+    Member(String id, String nick, String network, Instant joinedAt, Verification verified) {
       this.id = id;
       this.nick = nick;
       this.network = network;
       this.joinedAt = joinedAt;
+      this.verified = verified;
     }
   }
 
@@ -82,7 +85,10 @@ final class MemoryRoom {
 
   private final String slug;
   private final String hashtag;
-  private final String title;
+  private String title;
+  private RoomSettings settings = RoomSettings.DEFAULTS;
+  private final Admissions admissions = new Admissions();
+  private final AuditLog audit = new AuditLog();
   private final Instant createdAt;
   private final byte[] speakerKeyHash;
   private final byte[] moderatorKeyHash;
@@ -106,7 +112,6 @@ final class MemoryRoom {
   private final String salt;
   /** Current ratings in the room by the raters' networks: a venue network's usual share. */
   private final Map<String, Long> networkRatings = new HashMap<>();
-  private final List<String> venue = new ArrayList<>();
   /** Networks a moderator banned: nobody joins from them again. */
   private final Set<String> bannedNetworks = new HashSet<>();
   /** Posts with special networks: what a sweep re-tests. */
@@ -135,16 +140,56 @@ final class MemoryRoom {
   }
 
   RoomInfo info() {
-    return new RoomInfo(slug, hashtag, title, status, createdAt, speakerKeyHash.clone(), moderatorKeyHash.clone(), visiblePosts);
+    return new RoomInfo(slug, hashtag, title, status, createdAt, speakerKeyHash.clone(), moderatorKeyHash.clone(),
+        visiblePosts, settings);
   }
 
-  Participant join(String participantId, String nick, String network, Instant at) {
-    if (bannedNetworks.contains(network)) {
+  Admission join(String participantId, JoinRequest request, Instant at) {
+    if (bannedNetworks.contains(request.network())) {
       throw ErrorCode.FORBIDDEN.failure("your network is banned from this room");
     }
-    Member m = new Member(participantId, nick, network, at);
+    Admissions.Admit admit = admissions.admit(request, settings);
+    String bound = admissions.boundTo(admit.identity());
+    if (bound != null) {
+      return new Admission(participant(members.get(bound)), false);
+    }
+    Member m = new Member(participantId, request.nick(), request.network(), at, admit.verified());
     members.put(m.id, m);
-    return participant(m);
+    admissions.bind(admit.identity(), m.id);
+    return new Admission(participant(m), true);
+  }
+
+  RoomInfo configure(SettingsPatch patch) {
+    RoomSettings before = settings;
+    String titleBefore = title;
+    settings = settings.apply(patch);
+    if (patch.title() != null) {
+      title = patch.title();
+    }
+    if (!settings.venueNetworks().equals(before.venueNetworks())) {
+      retest(List.copyOf(watched));
+    }
+    Map<String, String> described = RoomDescription.changes(titleBefore, before, title, settings);
+    if (!described.isEmpty()) {
+      publish(RoomEvent.described(slug, seq + 1, described));
+    }
+    return info();
+  }
+
+  int invite(List<Invitation> added) {
+    return admissions.invite(added);
+  }
+
+  List<Invitation> invitations() {
+    return admissions.invitations();
+  }
+
+  void audit(AuditEntry entry) {
+    audit.add(entry);
+  }
+
+  List<AuditEntry> auditLog() {
+    return audit.entries();
   }
 
   Participant participant(String participantId) {
@@ -195,7 +240,7 @@ final class MemoryRoom {
     Given old = entry.ratings.get(participantId);
     Integer oldValue = old == null ? null : old.value();
     if (!Objects.equals(oldValue, value)) {
-      Given now = value == null ? null : new Given(value, rules.weightUnits(rules.karma(rater.karmaUnits)), at);
+      Given now = value == null ? null : new Given(value, weightUnits(rater), at);
       Post previous = entry.post;
       count(entry, rater, old, now);
       reweigh(entry);
@@ -263,7 +308,7 @@ final class MemoryRoom {
     sweepDue |= !before.isEmpty(); // the banned networks' usual shares changed
     List<Post> touched = new ArrayList<>(before.size());
     before.forEach((entry, previous) -> touched.add(changed(previous, entry)));
-    publish(new RoomEvent(slug, seq + 1, touched, false, banned.stream().map(m -> m.id).toList(), null));
+    publish(new RoomEvent(slug, seq + 1, touched, false, banned.stream().map(m -> m.id).toList(), null, Map.of()));
   }
 
   /**
@@ -290,8 +335,10 @@ final class MemoryRoom {
         publish(List.of(changed(before, entry)), null);
       }
       case VENUE -> {
-        if (!NetworkReport.venue(network, venue)) {
+        if (!NetworkReport.venue(network, settings.venueNetworks())) {
+          List<String> venue = new ArrayList<>(settings.venueNetworks());
           venue.add(network);
+          settings = settings.withVenueNetworks(venue);
           retest(List.copyOf(watched));
         }
       }
@@ -379,7 +426,7 @@ final class MemoryRoom {
       roomRatings.put(m.network, networkRatings.getOrDefault(m.network, 0L));
     });
     entry.decisions.keySet().forEach(g -> roomRatings.put(g, networkRatings.getOrDefault(g, 0L)));
-    return new PostEvidence(entry.post, entry.priorUnits, salt, raters, Map.copyOf(entry.decisions), List.copyOf(venue),
+    return new PostEvidence(entry.post, entry.priorUnits, salt, raters, Map.copyOf(entry.decisions), settings.venueNetworks(),
         roomRatings, posts.size());
   }
 
@@ -388,7 +435,7 @@ final class MemoryRoom {
       return;
     }
     status = RoomStatus.CLOSED;
-    publish(new RoomEvent(slug, seq + 1, List.of(), true, List.of(), null));
+    publish(new RoomEvent(slug, seq + 1, List.of(), true, List.of(), null, Map.of()));
   }
 
   RoomState state() {
@@ -476,7 +523,7 @@ final class MemoryRoom {
     NetworkRules n = rules.networks();
     for (String g : entry.special) {
       Tally t = entry.networks.getOrDefault(g, Tally.EMPTY);
-      boolean exempt = n.venueExempt(NetworkReport.venue(g, venue), t.n(), networkRatings.getOrDefault(g, 0L), posts.size());
+      boolean exempt = n.venueExempt(NetworkReport.venue(g, settings.venueNetworks()), t.n(), networkRatings.getOrDefault(g, 0L), posts.size());
       special.put(g, new NetworkWeighting.Sums(t, entry.decisions.get(g), exempt));
     }
     entry.weighed = weighting.weigh(entry.tally, special);
@@ -526,7 +573,16 @@ final class MemoryRoom {
   }
 
   private Participant participant(Member m) {
-    return new Participant(m.id, m.nick, rules.karma(m.karmaUnits), m.banned);
+    return new Participant(m.id, m.nick, rules.karma(m.karmaUnits), m.banned, m.verified);
+  }
+
+  /**
+   * The weight a rating of {@code rater}'s gets now: their karma's, times the room's factor for
+   * participants who joined unverified (1 unless the organizer chose otherwise).
+   */
+  private long weightUnits(Member rater) {
+    long units = rules.weightUnits(rules.karma(rater.karmaUnits));
+    return rater.verified == null ? ScoringRules.unverified(units, settings.unverifiedWeight()) : units;
   }
 
   private Member member(String participantId) {

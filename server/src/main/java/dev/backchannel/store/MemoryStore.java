@@ -62,13 +62,44 @@ public final class MemoryStore implements Store {
   }
 
   @Override
-  public Future<Participant> join(String slug, String nick, String network) {
-    return join(slug, nick, network, settings.ids().participant(), settings.clock().instant());
+  public Future<Admission> join(String slug, JoinRequest request) {
+    return join(slug, request, settings.ids().participant(), settings.clock().instant());
   }
 
-  /** {@link #join(String, String, String)} with the participant's id and join instant given. */
-  public Future<Participant> join(String slug, String nick, String network, String participantId, Instant at) {
-    return inRoom(slug, r -> r.join(participantId, nick, network, at));
+  /**
+   * {@link #join(String, JoinRequest)} with the new participant's id and join instant given (unused
+   * when the request's identity is bound already).
+   */
+  public Future<Admission> join(String slug, JoinRequest request, String participantId, Instant at) {
+    return inRoom(slug, r -> r.join(participantId, request, at));
+  }
+
+  @Override
+  public Future<RoomInfo> configure(String slug, SettingsPatch patch) {
+    return inRoom(slug, r -> r.configure(patch));
+  }
+
+  @Override
+  public Future<Integer> invite(String slug, List<Invitation> invitations) {
+    return inRoom(slug, r -> r.invite(invitations));
+  }
+
+  @Override
+  public Future<List<Invitation>> invitations(String slug) {
+    return inRoom(slug, MemoryRoom::invitations);
+  }
+
+  @Override
+  public Future<Void> audit(String slug, AuditEntry entry) {
+    return inRoom(slug, r -> {
+      r.audit(entry);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<List<AuditEntry>> auditLog(String slug) {
+    return inRoom(slug, MemoryRoom::auditLog);
   }
 
   @Override

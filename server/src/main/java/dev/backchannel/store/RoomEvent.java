@@ -2,6 +2,7 @@ package dev.backchannel.store;
 
 import dev.backchannel.model.Post;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One applied change of a room: its {@code seq} and the new state of every post it touched.
@@ -10,14 +11,21 @@ import java.util.List;
  * @param closed whether this change closed the room
  * @param banned the participants this change banned (one, or a whole network's), usually none
  * @param rating the rating this change gave, or null (for the pulse: rates per minute, mood)
+ * @param described the room's public fields this change set ({@code title}, {@code language},
+ *     {@code access}), usually none
  */
 public record RoomEvent(String room, long seq, List<Post> posts, boolean closed, List<String> banned,
-    RatingGiven rating) {
+    RatingGiven rating, Map<String, String> described) {
 
   /** A rating value and the weight (fixed-point units) it was given with. */
   public record RatingGiven(int value, long weightUnits) {}
 
   public static RoomEvent posts(String room, long seq, List<Post> posts, RatingGiven rating) {
-    return new RoomEvent(room, seq, posts, false, List.of(), rating);
+    return new RoomEvent(room, seq, posts, false, List.of(), rating, Map.of());
+  }
+
+  /** A change of the room's public description. */
+  public static RoomEvent described(String room, long seq, Map<String, String> changed) {
+    return new RoomEvent(room, seq, List.of(), false, List.of(), null, Map.copyOf(changed));
   }
 }

@@ -22,9 +22,38 @@ public interface Store {
 
   /**
    * A new participant of the room, with no karma, from {@code network} (their client address cut
-   * to its prefix, {@link dev.backchannel.model.Network}), fixed for them.
+   * to its prefix, {@link dev.backchannel.model.Network}), fixed for them; or, when the request's
+   * identity is bound already, the participant it is bound to. A network a moderator banned is
+   * {@code forbidden}, and so is an invitation the room never issued.
    */
-  Future<Participant> join(String slug, String nick, String network);
+  Future<Admission> join(String slug, JoinRequest request);
+
+  /** {@link #join(String, JoinRequest)} for an open room. */
+  default Future<Participant> join(String slug, String nick, String network) {
+    return join(slug, JoinRequest.open(nick, network)).map(Admission::participant);
+  }
+
+  /**
+   * Merges changed settings (and the title) into the room in one step and answers the room as it
+   * is then. A change of a public field ({@code title}, {@code language}, {@code access}) is an
+   * event of the room ({@link RoomEvent#described()}).
+   */
+  Future<RoomInfo> configure(String slug, SettingsPatch patch);
+
+  /**
+   * Adds invitations to the room (in the order given, after the earlier ones) and answers how many
+   * the room has then; an invitation whose hash the room has already is {@code conflict}.
+   */
+  Future<Integer> invite(String slug, List<Invitation> invitations);
+
+  /** Every invitation of the room, in the order issued, with the participant each one made. */
+  Future<List<Invitation>> invitations(String slug);
+
+  /** Appends a staff action to the room's audit log (at most {@link AuditEntry#LIMIT}, oldest dropped). */
+  Future<Void> audit(String slug, AuditEntry entry);
+
+  /** The room's audit log, oldest first. */
+  Future<List<AuditEntry>> auditLog(String slug);
 
   /** One participant of the room; {@code not_found} when unknown. */
   Future<Participant> participant(String slug, String participantId);

@@ -8,15 +8,38 @@ import dev.backchannel.model.Post;
 import dev.backchannel.model.RoomStatus;
 import dev.backchannel.model.TwoDecimals;
 import dev.backchannel.store.HeldNetwork;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.backchannel.model.Access;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The JSON shapes the server sends (PROTOCOL.md), as records; {@link Codec} writes them. */
 public final class Frames {
 
   private Frames() {}
 
-  /** The Room object. */
-  public record Room(String slug, String hashtag, String title, RoomStatus status, int online, int posts) {}
+  /** The Room object; {@code settings} only in answers to staff. */
+  @JsonPropertyOrder({"slug", "hashtag", "title", "status", "language", "access", "online", "posts", "settings"})
+  public record Room(String slug, String hashtag, String title, RoomStatus status, String language, Access access,
+      int online, int posts, @JsonInclude(JsonInclude.Include.NON_NULL) Settings settings) {}
+
+  /** A room's settings as staff see them: the join code in the clear, never its hash. */
+  public record Settings(boolean review, List<String> blockedWords,
+      boolean builtinFilter, Access access, String joinCode, List<String> venueNetworks, double unverifiedWeight,
+      String provider) {}
+
+  /** {@code room}: the public fields of the room a change set (PROTOCOL.md v2). */
+  public record RoomDescribed(Map<String, String> changed) {
+    @JsonValue
+    public Map<String, String> json() {
+      Map<String, String> out = new LinkedHashMap<>();
+      out.put("type", "room");
+      out.putAll(new TreeMap<>(changed));
+      return out;
+    }
+  }
 
   /** A participant as {@code welcome.you} shows them. */
   public record You(String id, String nick, @JsonSerialize(using = TwoDecimals.class) double karma) {}

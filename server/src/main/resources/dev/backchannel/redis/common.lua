@@ -23,6 +23,10 @@ local LABELS = P .. ':nl' -- label staff see -> network
 local VENUE = P .. ':venue' -- the venue's prefixes, in the order declared
 local WATCHED = P .. ':watch' -- posts with special networks, by post number: what a sweep re-tests
 local BANNED_NETWORKS = P .. ':gb' -- networks a moderator banned: nobody joins from them again
+local SETTINGS = P .. ':set' -- RoomSettings component -> its JSON value (venueNetworks lives in VENUE)
+local INVITES = P .. ':inv' -- "<hash> <sealed>" per invitation, in the order issued
+local IDENTITIES = P .. ':id' -- identity (invite:<hash>, signin:<hash>) -> participant id ('' while unused)
+local AUDIT = P .. ':audit' -- the audit log's entries as JSON, oldest first
 
 local function fail(code, message)
   return redis.error_reply(code .. ' ' .. message)
@@ -484,12 +488,36 @@ local function event(posts)
   return { posts = posts, closed = false, banned = cjson.null, rating = cjson.null }
 end
 
+-- The room's hash, then its settings as "s.<name>" fields (JSON values): RedisRecords.room.
+local function room_fields()
+  local out = redis.call('HGETALL', ROOM)
+  local settings = redis.call('HGETALL', SETTINGS)
+  for i = 1, #settings, 2 do
+    table.insert(out, 's.' .. settings[i])
+    table.insert(out, settings[i + 1])
+  end
+  local venue = {}
+  for _, prefix in ipairs(redis.call('LRANGE', VENUE, 0, -1)) do table.insert(venue, cjson.encode(prefix)) end
+  table.insert(out, 's.venueNetworks')
+  table.insert(out, '[' .. table.concat(venue, ',') .. ']')
+  return out
+end
+
+-- ScoringRules.unverified: ratings of a participant who joined unverified, times the room's factor.
+local function rating_weight(member)
+  local w = weight_units(karma(tonumber(member.k)))
+  if member.v then return w end
+  local factor = tonumber(redis.call('HGET', SETTINGS, 'unverifiedWeight') or '1')
+  if factor == 1 then return w end
+  return math.floor(w * factor + 0.5)
+end
+
 local function active_member(id)
   local key = member_key(id)
   if redis.call('EXISTS', key) == 0 then return nil, fail('unauthorized', 'unknown participant') end
-  local banned, k, net = unpack(redis.call('HMGET', key, 'banned', 'k', 'net'))
+  local banned, k, net, v = unpack(redis.call('HMGET', key, 'banned', 'k', 'net', 'v'))
   if banned == '1' then return nil, fail('forbidden', 'you are banned from this room') end
-  return { k = k, net = net }, nil
+  return { k = k, net = net, v = v }, nil
 end
 
 -- Ratings changed a venue network's share per post, or the number of posts did: the next sweep

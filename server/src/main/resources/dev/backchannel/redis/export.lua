@@ -13,6 +13,6 @@ end
 for _, pid in ipairs(redis.call('LRANGE', MEMBERS, 0, -1)) do
   local m = hash(member_key(pid))
   table.insert(people, cjson.encode({ id = pid, nick = m.nick or cjson.null, karma = exact(karma(tonumber(m.k))),
-    banned = m.banned == '1' }))
+    banned = m.banned == '1', verified = m.v or cjson.null }))
 end
-return { redis.call('HGETALL', ROOM), posts, ratings, people }
+return { room_fields(), posts, ratings, people }

@@ -2,7 +2,7 @@
 -- with every post, hidden ones too, oldest first.
 local missing = require_room()
 if missing then return missing end
-local out = { redis.call('HGETALL', ROOM), redis.call('HGET', ROOM, 'seq') }
+local out = { room_fields(), redis.call('HGET', ROOM, 'seq') }
 local count = tonumber(redis.call('HGET', ROOM, 'posts'))
 for n = 1, count do
   table.insert(out, cjson.encode(render(post_id(n))))

@@ -23,7 +23,7 @@ local published = false
 local post
 if old_value ~= value then
   local new = nil
-  if value then new = { value = value, weight = weight_units(karma(tonumber(rater.k))), at = at } end
+  if value then new = { value = value, weight = rating_weight(rater), at = at } end
   count(id, pid, rater.net, old, new)
   reweigh(id)
   sweep_due()

@@ -1,4 +1,4 @@
 -- The room's description: a flat array of its hash.
 local missing = require_room()
 if missing then return missing end
-return redis.call('HGETALL', ROOM)
+return room_fields()

@@ -81,7 +81,9 @@ class BrowserStaffPagesTest {
     desk.find("#organizer-key").sendKeys("not-the-organizer-key");
     desk.find("#hashtag").sendKeys("#DevConf-Keynote");
     desk.find("#create-form button[type=submit]").click();
-    assertThat(desk.find("#create-error").getText()).contains("does not know this organizer key");
+    // The error arrives with the server's answer: wait for it rather than read the empty element.
+    assertThat(desk.until(d -> desk.find("#create-error").getText().contains("does not know this organizer key")))
+        .isTrue();
     desk.assertAccessible("the organizer page with a refused key");
 
     desk.find("#organizer-key").clear();

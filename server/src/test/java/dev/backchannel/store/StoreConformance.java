@@ -12,6 +12,7 @@ import dev.backchannel.model.Mark;
 import dev.backchannel.model.Post;
 import dev.backchannel.model.PostStatus;
 import dev.backchannel.model.RoomStatus;
+import dev.backchannel.model.Verification;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +89,199 @@ public abstract class StoreConformance {
     } finally {
       await(vertx.close());
     }
+  }
+
+  // ---------------------------------------------------------------- v2: room settings, access, audit
+
+  private static SettingsPatch patch(String name, Object value) {
+    return new SettingsPatch(Map.of(name, JSON.valueToTree(value)));
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  @Test
+  void settingsStartAtTheirDefaultsAndPatchesMergeFieldByField() {
+    String slug = room();
+    assertThat(await(store.room(slug)).settings()).isEqualTo(RoomSettings.DEFAULTS);
+
+    await(store.configure(slug, patch("review", true)));
+    RoomInfo after = await(store.configure(slug, new SettingsPatch(Map.of(
+        "language", JSON.valueToTree("de"), "blockedWords", JSON.valueToTree(List.of("spam", "buy now"))))));
+
+    assertThat(after.settings().review()).as("kept from the first patch").isTrue();
+    assertThat(after.settings().language()).isEqualTo("de");
+    assertThat(after.settings().blockedWords()).containsExactly("spam", "buy now");
+    assertThat(after.settings().access()).isEqualTo(dev.backchannel.model.Access.OPEN);
+    assertThat(await(store.room(slug)).settings()).isEqualTo(after.settings());
+    assertThat(await(store.load(slug)).room().settings()).isEqualTo(after.settings());
+  }
+
+  @Test
+  void aChangeOfThePublicDescriptionIsOneEventAndOtherSettingsAreNone() {
+    String slug = room();
+    noChange(slug, () -> store.configure(slug, patch("review", true)));
+    noChange(slug, () -> store.configure(slug, patch("language", "en"))); // the default: no change
+    long before = seq(slug);
+
+    RoomInfo renamed = await(store.configure(slug, new SettingsPatch(Map.of("title", JSON.valueToTree("Day two"),
+        "access", JSON.valueToTree("code"), "joinCodeHash", JSON.valueToTree("ab12")))));
+
+    assertThat(renamed.title()).isEqualTo("Day two");
+    assertThat(renamed.settings().joinCodeHash()).isEqualTo("ab12");
+    RoomEvent event = awaitEvent(slug, before + 1);
+    assertThat(event.described()).containsOnly(Map.entry("title", "Day two"), Map.entry("access", "code"));
+    assertThat(event.posts()).isEmpty();
+    assertThat(await(store.room(slug)).title()).isEqualTo("Day two");
+  }
+
+  @Test
+  void venueNetworksInTheSettingsAreTheVenueAndAVenueDecisionAddsToThem() {
+    String slug = room();
+    Post a = post(slug, joinId(slug), "a");
+    post(slug, joinId(slug), "b");
+    post(slug, joinId(slug), "c");
+    List<String> hall = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      hall.add(joinFrom(slug, "192.0.2.0/24"));
+    }
+    hall.forEach(p -> rate(slug, p, a.id(), 5));
+    for (int i = 0; i < 6; i++) {
+      rate(slug, joinId(slug), a.id(), -3);
+    }
+    assertThat(storedPost(slug, a.id()).held()).as("held before the organizer names the venue").isEqualTo(1);
+
+    await(store.configure(slug, patch("venueNetworks", List.of("192.0.0.0/16"))));
+
+    // The hall's network lies in the declared range: rating one post of three is within its share.
+    assertThat(storedPost(slug, a.id()).held()).isZero();
+    String other = joinFrom(slug, "198.51.100.0/24");
+    Post d = post(slug, joinId(slug), "d");
+    rate(slug, other, d.id(), 1);
+    String label = dev.backchannel.model.Network.label(await(store.evidence(slug, d.id())).salt(), "198.51.100.0/24");
+    await(store.decide(slug, label, null, NetworkDecision.VENUE));
+    assertThat(await(store.room(slug)).settings().venueNetworks()).containsExactly("192.0.0.0/16", "198.51.100.0/24");
+  }
+
+  private String roomWithAccess(String access) {
+    String slug = room();
+    await(store.configure(slug, new SettingsPatch(Map.of("access", JSON.valueToTree(access),
+        "joinCodeHash", JSON.valueToTree("code-hash")))));
+    return slug;
+  }
+
+  private static JoinRequest withInvite(String nick, String inviteHash) {
+    return new JoinRequest(nick, nextNetwork(), null, inviteHash, null);
+  }
+
+  private static JoinRequest withCode(String codeHash) {
+    return new JoinRequest(null, nextNetwork(), codeHash, null, null);
+  }
+
+  @Test
+  void anInvitationMakesOneParticipantWhicheverPhoneUsesIt() {
+    String slug = roomWithAccess("invite");
+    assertThat(await(store.invite(slug, List.of(new Invitation("h1", "sealed-1", null),
+        new Invitation("h2", "sealed-2", null))))).isEqualTo(2);
+
+    Admission made = await(store.join(slug, withInvite("Ada", "h1")));
+    Admission again = await(store.join(slug, withInvite("Other name", "h1")));
+
+    assertThat(made.created()).isTrue();
+    assertThat(again.created()).isFalse();
+    assertThat(again.participant().id()).isEqualTo(made.participant().id());
+    assertThat(again.participant().nick()).as("they keep their name").isEqualTo("Ada");
+    assertThat(made.participant().verified()).isEqualTo(Verification.INVITE);
+    assertThat(await(store.invitations(slug))).containsExactly(
+        new Invitation("h1", "sealed-1", made.participant().id()), new Invitation("h2", "sealed-2", null));
+  }
+
+  @Test
+  void eachAccessModeRefusesWhatDoesNotProveItAndMakesNobody() {
+    String invited = roomWithAccess("invite");
+    String elsewhere = roomWithAccess("invite");
+    await(store.invite(elsewhere, List.of(new Invitation("h-elsewhere", "s", null))));
+    String coded = roomWithAccess("code");
+    String signin = roomWithAccess("signin");
+
+    assertRefused(invited, withInvite(null, "h-elsewhere"), Refusals.INVITE_WRONG);
+    assertRefused(invited, JoinRequest.open("Ada", nextNetwork()), Refusals.INVITE_MISSING);
+    assertRefused(coded, withCode("another-hash"), Refusals.CODE_WRONG);
+    assertRefused(coded, withInvite(null, "h-elsewhere"), Refusals.CODE_MISSING);
+    assertRefused(signin, withCode("code-hash"), Refusals.SIGNIN_ONLY);
+    assertFails(ErrorCode.CONFLICT, store.invite(elsewhere, List.of(new Invitation("h-elsewhere", "t", null))));
+
+    for (String slug : List.of(invited, coded, signin)) {
+      assertThat(await(store.export(slug)).participants()).as("nobody joined %s", slug).isEmpty();
+    }
+    assertThat(await(store.join(coded, withCode("code-hash"))).participant().verified()).isEqualTo(Verification.CODE);
+    assertThat(await(store.invitations(elsewhere))).hasSize(1);
+  }
+
+  private void assertRefused(String slug, JoinRequest request, String reason) {
+    try {
+      await(store.join(slug, request));
+      fail("%s was let into %s", request, slug);
+    } catch (AssertionError e) {
+      assertThat(e.getCause()).isInstanceOf(Failure.class).hasMessage(reason);
+      assertThat(((Failure) e.getCause()).code()).isEqualTo(ErrorCode.FORBIDDEN);
+    }
+  }
+
+  @Test
+  void aSignedInPersonIsBoundOnFirstUseAndExportsSayHowEachJoined() {
+    String slug = room();
+    String open = joinId(slug);
+    await(store.configure(slug, patch("access", "signin")));
+    JoinRequest signin = JoinRequest.signedIn("ada", nextNetwork(), "subject-1");
+    Admission first = await(store.join(slug, signin));
+    Admission second = await(store.join(slug, signin));
+    await(store.configure(slug, new SettingsPatch(Map.of("access", JSON.valueToTree("code"),
+        "joinCodeHash", JSON.valueToTree("h")))));
+    Participant coded = await(store.join(slug, withCode("h"))).participant();
+
+    assertThat(first.created()).isTrue();
+    assertThat(second.participant().id()).isEqualTo(first.participant().id());
+    assertThat(await(store.participant(slug, coded.id())).verified()).isEqualTo(Verification.CODE);
+    assertThat(await(store.join(slug, signin)).participant().id()).as("a sign-in begun before the switch")
+        .isEqualTo(first.participant().id());
+    assertThat(await(store.export(slug)).participants())
+        .extracting(Participant::id, Participant::verified)
+        .containsExactlyInAnyOrder(tuple(first.participant().id(), Verification.SIGNIN),
+            tuple(coded.id(), Verification.CODE), tuple(open, null));
+  }
+
+  @Test
+  void ratingsOfUnverifiedParticipantsWeighTheRoomsFactor() {
+    String slug = room();
+    Post post = post(slug, joinId(slug), "rated by both kinds");
+    String unverified = joinId(slug);
+    await(store.configure(slug, new SettingsPatch(Map.of("access", JSON.valueToTree("code"),
+        "joinCodeHash", JSON.valueToTree("h"), "unverifiedWeight", JSON.valueToTree(0.5)))));
+    String verified = await(store.join(slug, withCode("h"))).participant().id();
+
+    rate(slug, unverified, post.id(), 4);
+    // (0.5·4) / (2 + 0.5)
+    assertThat(storedPost(slug, post.id()).score()).isCloseTo(0.8, within(1e-9));
+    rate(slug, verified, post.id(), 4);
+    // (0.5·4 + 4) / (2 + 1.5)
+    assertThat(storedPost(slug, post.id()).score()).isCloseTo(6 / 3.5, within(1e-9));
+    assertThat(await(store.export(slug)).ratings()).extracting(RoomExport.ExportedRating::participant,
+        RoomExport.ExportedRating::weight).containsExactlyInAnyOrder(tuple(unverified, 0.5), tuple(verified, 1.0));
+  }
+
+  @Test
+  void theAuditLogKeepsStaffActionsOldestFirst() {
+    String slug = room();
+    AuditEntry settings = new AuditEntry(java.time.Instant.parse("2026-12-01T10:00:00Z"), "organizer", "settings",
+        null, null, "access,joinCode");
+    AuditEntry ban = new AuditEntry(java.time.Instant.parse("2026-12-01T10:05:00Z"), "moderator", "ban", null, "p-1",
+        null);
+
+    noChange(slug, () -> store.audit(slug, settings));
+    await(store.audit(slug, ban));
+
+    assertThat(await(store.auditLog(slug))).containsExactly(settings, ban);
+    assertThat(await(store.auditLog(room()))).isEmpty();
   }
 
   // ---------------------------------------------------------------- v2: one network cannot outvote the room

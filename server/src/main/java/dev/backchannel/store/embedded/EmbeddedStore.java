@@ -6,7 +6,12 @@ import dev.backchannel.model.Failure;
 import dev.backchannel.model.Mark;
 import dev.backchannel.model.Post;
 import dev.backchannel.scoring.ScoringRules;
+import dev.backchannel.store.Admission;
+import dev.backchannel.store.AuditEntry;
 import dev.backchannel.store.History;
+import dev.backchannel.store.Invitation;
+import dev.backchannel.store.JoinRequest;
+import dev.backchannel.store.SettingsPatch;
 import dev.backchannel.store.Ids;
 import dev.backchannel.store.MemoryStore;
 import dev.backchannel.store.NetworkDecision;
@@ -133,8 +138,24 @@ public final class EmbeddedStore implements Store {
   }
 
   @Override
-  public Future<Participant> join(String slug, String nick, String network) {
-    return command(new JournalEntry.Join(slug, settings.ids().participant(), nick, network, settings.clock().instant()));
+  public Future<Admission> join(String slug, JoinRequest r) {
+    return command(new JournalEntry.Join(slug, settings.ids().participant(), r.nick(), r.network(), r.codeHash(),
+        r.inviteHash(), r.signin(), settings.clock().instant()));
+  }
+
+  @Override
+  public Future<RoomInfo> configure(String slug, SettingsPatch patch) {
+    return command(new JournalEntry.Configure(slug, patch.fields()));
+  }
+
+  @Override
+  public Future<Integer> invite(String slug, List<Invitation> invitations) {
+    return command(new JournalEntry.Invite(slug, invitations));
+  }
+
+  @Override
+  public Future<Void> audit(String slug, AuditEntry entry) {
+    return command(new JournalEntry.Audit(slug, entry));
   }
 
   @Override
@@ -173,6 +194,16 @@ public final class EmbeddedStore implements Store {
   }
 
   // ------------------------------------------------------------------ reads: the memory engine's
+
+  @Override
+  public Future<List<Invitation>> invitations(String slug) {
+    return memory.invitations(slug);
+  }
+
+  @Override
+  public Future<List<AuditEntry>> auditLog(String slug) {
+    return memory.auditLog(slug);
+  }
 
   @Override
   public Future<RoomInfo> room(String slug) {

@@ -46,16 +46,19 @@ final class Journal implements AutoCloseable {
   static final String LOCK = "backchannel.lock";
   private static final String SCHEMA = "1";
 
-  private static final Map<String, Class<? extends JournalEntry<?>>> KINDS = Map.of(
-      "createRoom", JournalEntry.CreateRoom.class,
-      "join", JournalEntry.Join.class,
-      "post", JournalEntry.Write.class,
-      "rate", JournalEntry.Rate.class,
-      "mark", JournalEntry.SetMark.class,
-      "ban", JournalEntry.Ban.class,
-      "decide", JournalEntry.Decide.class,
-      "sweep", JournalEntry.Sweep.class,
-      "close", JournalEntry.CloseRoom.class);
+  private static final Map<String, Class<? extends JournalEntry<?>>> KINDS = Map.ofEntries(
+      Map.entry("createRoom", JournalEntry.CreateRoom.class),
+      Map.entry("join", JournalEntry.Join.class),
+      Map.entry("post", JournalEntry.Write.class),
+      Map.entry("rate", JournalEntry.Rate.class),
+      Map.entry("mark", JournalEntry.SetMark.class),
+      Map.entry("ban", JournalEntry.Ban.class),
+      Map.entry("decide", JournalEntry.Decide.class),
+      Map.entry("sweep", JournalEntry.Sweep.class),
+      Map.entry("close", JournalEntry.CloseRoom.class),
+      Map.entry("configure", JournalEntry.Configure.class),
+      Map.entry("invite", JournalEntry.Invite.class),
+      Map.entry("audit", JournalEntry.Audit.class));
   private static final Map<Class<?>, String> NAMES = KINDS.entrySet().stream()
       .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 

@@ -5,10 +5,17 @@ import dev.backchannel.model.Post;
 import dev.backchannel.store.MemoryStore;
 import dev.backchannel.store.NetworkDecision;
 import dev.backchannel.store.NewRoom;
-import dev.backchannel.store.Participant;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.backchannel.store.Admission;
+import dev.backchannel.store.AuditEntry;
+import dev.backchannel.store.Invitation;
+import dev.backchannel.store.JoinRequest;
+import dev.backchannel.store.SettingsPatch;
 import dev.backchannel.store.RoomInfo;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One mutating command of a room as the journal keeps it: its arguments plus every input that is
@@ -35,12 +42,40 @@ sealed interface JournalEntry<T> {
     }
   }
 
-  /** A participant joining with the id they were given. */
-  record Join(String room, String participant, String nick, String network, Instant at)
-      implements JournalEntry<Participant> {
+  /**
+   * A participant joining with the id they were given (unused when they turn out to be someone
+   * already in). Entries written before access modes existed read with the proofs null: an open
+   * room's join, which all rooms were then.
+   */
+  record Join(String room, String participant, String nick, String network, String codeHash, String inviteHash,
+      String signin, Instant at) implements JournalEntry<Admission> {
     @Override
-    public Future<Participant> apply(MemoryStore memory) {
-      return memory.join(room, nick, network, participant, at);
+    public Future<Admission> apply(MemoryStore memory) {
+      return memory.join(room, new JoinRequest(nick, network, codeHash, inviteHash, signin), participant, at);
+    }
+  }
+
+  /** Settings changed. */
+  record Configure(String room, Map<String, JsonNode> fields) implements JournalEntry<RoomInfo> {
+    @Override
+    public Future<RoomInfo> apply(MemoryStore memory) {
+      return memory.configure(room, new SettingsPatch(fields));
+    }
+  }
+
+  /** Invitations issued. */
+  record Invite(String room, List<Invitation> invitations) implements JournalEntry<Integer> {
+    @Override
+    public Future<Integer> apply(MemoryStore memory) {
+      return memory.invite(room, invitations);
+    }
+  }
+
+  /** A staff action for the audit log. */
+  record Audit(String room, AuditEntry entry) implements JournalEntry<Void> {
+    @Override
+    public Future<Void> apply(MemoryStore memory) {
+      return memory.audit(room, entry);
     }
   }
 

@@ -3,6 +3,10 @@ package dev.backchannel.store.redis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.backchannel.model.Verification;
+import dev.backchannel.store.AuditEntry;
+import dev.backchannel.store.RoomSettings;
 import dev.backchannel.model.Author;
 import dev.backchannel.model.Post;
 import dev.backchannel.model.PostStatus;
@@ -47,8 +51,10 @@ final class RedisRecords {
     } else {
       named.forEach(b -> banned.add(b.textValue()));
     }
+    Map<String, String> described = new HashMap<>();
+    e.path("described").fields().forEachRemaining(f -> described.put(f.getKey(), f.getValue().textValue()));
     return new RoomEvent(room, e.get("seq").asLong(), List.copyOf(posts), e.path("closed").asBoolean(),
-        List.copyOf(banned), given);
+        List.copyOf(banned), given, Map.copyOf(described));
   }
 
   /** The evidence script's JSON (big integers as strings; an empty Lua table arrives as {}). */
@@ -80,17 +86,45 @@ final class RedisRecords {
   static RoomInfo room(String slug, Map<String, String> h) {
     return new RoomInfo(slug, h.get("hashtag"), h.get("title"), RoomStatus.valueOf(h.get("status").toUpperCase(Locale.ROOT)),
         Instant.parse(h.get("createdAt")), Base64.getDecoder().decode(h.get("skh")),
-        Base64.getDecoder().decode(h.get("mkh")), Integer.parseInt(h.get("visible")));
+        Base64.getDecoder().decode(h.get("mkh")), Integer.parseInt(h.get("visible")), settings(h));
+  }
+
+  /** The settings among a room's fields: "s.<name>" with a JSON value (the configure script). */
+  private static RoomSettings settings(Map<String, String> h) {
+    Map<String, String> fields = new HashMap<>();
+    h.forEach((k, v) -> {
+      if (k.startsWith("s.")) {
+        fields.put(k.substring(2), v);
+      }
+    });
+    return RoomSettings.fromFields(fields);
+  }
+
+  static String json(AuditEntry entry) {
+    ObjectNode n = JSON.createObjectNode()
+        .put("at", entry.at().toString())
+        .put("role", entry.role())
+        .put("action", entry.action())
+        .put("post", entry.post())
+        .put("participant", entry.participant())
+        .put("detail", entry.detail());
+    return n.toString();
+  }
+
+  static AuditEntry auditEntry(String json) {
+    JsonNode n = tree(json);
+    return new AuditEntry(Instant.parse(n.get("at").textValue()), text(n.get("role")), text(n.get("action")),
+        text(n.get("post")), text(n.get("participant")), text(n.get("detail")));
   }
 
   static Participant participant(String id, Map<String, String> h, double karma) {
-    return new Participant(id, h.get("nick"), karma, "1".equals(h.get("banned")));
+    return new Participant(id, h.get("nick"), karma, "1".equals(h.get("banned")), Verification.parse(h.get("v")));
   }
 
   static Participant participant(String json) {
     JsonNode p = tree(json);
     return new Participant(p.get("id").textValue(), text(p.get("nick")), Double.parseDouble(p.get("karma").asText()),
-        p.get("banned").asBoolean());
+        p.get("banned").asBoolean(), Verification.parse(p.path("verified").textValue()));
   }
 
   private static Post post(JsonNode p) {

@@ -5,8 +5,14 @@ import dev.backchannel.model.ErrorCode;
 import dev.backchannel.model.Failure;
 import dev.backchannel.model.Mark;
 import dev.backchannel.model.Post;
+import dev.backchannel.model.Verification;
 import dev.backchannel.scoring.ScoringRules;
+import dev.backchannel.store.Admission;
+import dev.backchannel.store.AuditEntry;
 import dev.backchannel.store.History;
+import dev.backchannel.store.Invitation;
+import dev.backchannel.store.JoinRequest;
+import dev.backchannel.store.SettingsPatch;
 import dev.backchannel.store.Ids;
 import dev.backchannel.store.NetworkDecision;
 import dev.backchannel.store.NewRoom;
@@ -159,10 +165,64 @@ public final class RedisStore implements Store {
   }
 
   @Override
-  public Future<Participant> join(String slug, String nick, String network) {
+  public Future<Admission> join(String slug, JoinRequest r) {
     String id = settings.ids().participant();
-    return run(slug, Script.JOIN, r -> new Participant(id, nick, 0.0, false), id, nick == null ? "" : nick, network,
-        Long.toString(settings.clock().millis()));
+    return run(slug, Script.JOIN, (List<Object> out) -> out, id, r.nick() == null ? "" : r.nick(), r.network(),
+        Long.toString(settings.clock().millis()), orEmpty(r.codeHash()), orEmpty(r.inviteHash()), orEmpty(r.signin()))
+        .compose(out -> ((Long) out.get(1)) == 1L
+            ? Future.succeededFuture(new Admission(new Participant(id, r.nick(), 0.0, false,
+                Verification.parse((String) out.get(2))), true))
+            : participant(slug, (String) out.get(0)).map(p -> new Admission(p, false)));
+  }
+
+  @Override
+  public Future<RoomInfo> configure(String slug, SettingsPatch patch) {
+    List<String> args = new ArrayList<>();
+    patch.fields().forEach((name, value) -> {
+      args.add(name);
+      args.add(name.equals("title") ? value.textValue() : value.toString());
+    });
+    return run(slug, Script.CONFIGURE, (List<Object> out) -> {
+      if (out.get(1) != null) {
+        feeds.offer(slug, (String) out.get(1));
+      }
+      return RedisRecords.room(slug, RedisRecords.hash((List<?>) out.get(0)));
+    }, args.toArray(String[]::new));
+  }
+
+  @Override
+  public Future<Integer> invite(String slug, List<Invitation> invitations) {
+    List<String> args = new ArrayList<>();
+    args.add(Integer.toString(Invitation.LIMIT));
+    invitations.forEach(i -> {
+      args.add(i.hash());
+      args.add(i.sealed());
+    });
+    return run(slug, Script.INVITE, (Long count) -> count.intValue(), args.toArray(String[]::new));
+  }
+
+  @Override
+  public Future<List<Invitation>> invitations(String slug) {
+    return run(slug, Script.INVITATIONS, (List<Object> flat) -> {
+      List<Invitation> out = new ArrayList<>(flat.size() / 3);
+      for (int i = 0; i + 2 < flat.size(); i += 3) {
+        String participant = (String) flat.get(i + 2);
+        out.add(new Invitation((String) flat.get(i), (String) flat.get(i + 1), participant.isEmpty() ? null : participant));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> audit(String slug, AuditEntry entry) {
+    return run(slug, Script.AUDIT, (String ok) -> (Void) null, RedisRecords.json(entry),
+        Integer.toString(AuditEntry.LIMIT));
+  }
+
+  @Override
+  public Future<List<AuditEntry>> auditLog(String slug) {
+    return run(slug, Script.AUDIT_LOG,
+        (List<Object> out) -> out.stream().map(o -> RedisRecords.auditEntry((String) o)).toList());
   }
 
   @Override
@@ -362,6 +422,10 @@ public final class RedisStore implements Store {
    * Runs a script for a room and maps its answer on the caller's context. Script errors carry a
    * protocol code as their first word; anything else (timeouts, lost connections) is {@code unavailable}.
    */
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
   private <R, T> Future<T> run(String slug, Script script, Function<R, T> map, String... args) {
     Future<R> answer = onCaller(scripts.run(redis, script, prefix(slug), args));
     return answer.recover(e -> Future.failedFuture(translate(e))).map(map::apply);

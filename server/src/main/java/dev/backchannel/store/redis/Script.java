@@ -6,7 +6,7 @@ import io.lettuce.core.ScriptOutputType;
 enum Script {
   CREATE_ROOM("create_room", ScriptOutputType.STATUS),
   ROOM("room", ScriptOutputType.MULTI),
-  JOIN("join", ScriptOutputType.STATUS),
+  JOIN("join", ScriptOutputType.MULTI),
   PARTICIPANT("participant", ScriptOutputType.MULTI),
   ANSWERED("answered", ScriptOutputType.VALUE),
   POST("post", ScriptOutputType.MULTI),
@@ -26,7 +26,12 @@ enum Script {
   DECIDE("decide", ScriptOutputType.MULTI),
   SWEEP("sweep", ScriptOutputType.VALUE),
   EVIDENCE("evidence", ScriptOutputType.VALUE),
-  HELD_EVIDENCE("held_evidence", ScriptOutputType.MULTI);
+  HELD_EVIDENCE("held_evidence", ScriptOutputType.MULTI),
+  CONFIGURE("configure", ScriptOutputType.MULTI),
+  INVITE("invite", ScriptOutputType.INTEGER),
+  INVITATIONS("invitations", ScriptOutputType.MULTI),
+  AUDIT("audit", ScriptOutputType.STATUS),
+  AUDIT_LOG("audit_log", ScriptOutputType.MULTI);
 
   final String file;
   final ScriptOutputType output;

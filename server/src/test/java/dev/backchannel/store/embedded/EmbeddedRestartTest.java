@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.backchannel.model.ErrorCode;
 import dev.backchannel.model.Mark;
 import dev.backchannel.model.Post;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backchannel.store.AuditEntry;
 import dev.backchannel.store.History;
+import dev.backchannel.store.Invitation;
+import dev.backchannel.store.JoinRequest;
+import dev.backchannel.store.SettingsPatch;
 import dev.backchannel.store.NetworkDecision;
 import dev.backchannel.store.PostOrder;
 import dev.backchannel.store.RoomExport;
@@ -17,6 +22,7 @@ import dev.backchannel.store.embedded.EmbeddedStore.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +51,7 @@ class EmbeddedRestartTest {
 
   /** Everything the store's reads give about one room and its participants. */
   private record Picture(RoomState state, RoomExport export, History history, Map<String, Object> perParticipant,
-      Map<PostOrder, List<Post>> lists) {}
+      Map<PostOrder, List<Post>> lists, List<Invitation> invitations, List<AuditEntry> audit) {}
 
   @ParameterizedTest
   @EnumSource(Durability.class)
@@ -77,6 +83,17 @@ class EmbeddedRestartTest {
     String label = dev.backchannel.model.Network.label(await(first.evidence("keynote", posts.get(0))).salt(), "10.0.1.0/24");
     await(first.decide("keynote", label, null, NetworkDecision.VENUE));
     await(first.sweep("keynote"));
+    // v2 access: settings, invitations, an invited and a signed-in participant, the audit log.
+    ObjectMapper json = new ObjectMapper();
+    await(first.configure("keynote", new SettingsPatch(Map.of("title", json.valueToTree("Day two"),
+        "access", json.valueToTree("invite"), "unverifiedWeight", json.valueToTree(0.5)))));
+    await(first.invite("keynote", List.of(new Invitation("h1", "s1", null), new Invitation("h2", "s2", null))));
+    people.add(await(first.join("keynote", new JoinRequest("Invited", "10.0.3.0/24", null, "h1", null)))
+        .participant().id());
+    people.add(await(first.join("keynote", JoinRequest.signedIn("Signed", "10.0.4.0/24", "s"))).participant().id());
+    await(first.rate("keynote", people.get(2), "c-unverified", posts.get(3), 4));
+    await(first.audit("keynote", new AuditEntry(Instant.parse("2026-12-01T10:00:00Z"), "organizer", "settings", null,
+        null, "title,access,unverifiedWeight")));
     String secret = await(first.tokenSecret("the-first-secret-0123456789"));
     Post answered = await(first.answered("keynote", people.get(4), "c-rate-4-0"));
     Picture before = picture(first, people);
@@ -90,6 +107,8 @@ class EmbeddedRestartTest {
     assertThat(fixture.events).as("a replay is not news for the node").isEmpty();
     assertThat(await(second.room("closed")).status()).isEqualTo(dev.backchannel.model.RoomStatus.CLOSED);
     assertThat(await(second.tokenSecret("another-secret-0123456789"))).isEqualTo(secret);
+    assertThat(await(second.join("keynote", new JoinRequest(null, "10.0.5.0/24", null, "h1", null)))
+        .participant().id()).as("the invitation stays bound").isEqualTo(people.get(people.size() - 2));
 
     // Retries of acknowledged commands answer as the first time and change nothing.
     assertThat(await(second.rate("keynote", people.get(4), "c-rate-4-0", posts.get(0), 5)))
@@ -145,6 +164,6 @@ class EmbeddedRestartTest {
       lists.put(order, await(store.list("keynote", order, 100)));
     }
     return new Picture(await(store.load("keynote")), await(store.export("keynote")), await(store.history("keynote", 0)),
-        perParticipant, lists);
+        perParticipant, lists, await(store.invitations("keynote")), await(store.auditLog("keynote")));
   }
 }
