@@ -82,8 +82,8 @@ class BrowserStaffPagesTest {
     desk.find("#hashtag").sendKeys("#DevConf-Keynote");
     desk.find("#create-form button[type=submit]").click();
     // The error arrives with the server's answer: wait for it rather than read the empty element.
-    assertThat(desk.until(d -> desk.find("#create-error").getText().contains("does not know this organizer key")))
-        .isTrue();
+    Boolean refused = desk.until(d -> desk.find("#create-error").getText().contains("does not know this organizer key"));
+    assertThat(refused).isTrue();
     desk.assertAccessible("the organizer page with a refused key");
 
     desk.find("#organizer-key").clear();
