@@ -5,6 +5,7 @@
 
 import { request } from './api.js';
 import { Connection } from './connection.js';
+import { saveBlob } from './files.js';
 import { HeldPanel } from './held.js';
 import {
   authorName, clockTime, connectionIndicator, h, ratingsText, setAttr, setText, signed, splitBar, syncList,
@@ -107,7 +108,9 @@ connection.addEventListener('dashboard', ({ detail }) => {
 
 connection.addEventListener('room', ({ detail }) => {
   if (room) {
-    room.status = detail.status;
+    // A room frame carries only what changed (a title, the access, or the status).
+    const { type, ...changed } = detail;
+    Object.assign(room, changed);
     showRoom();
   }
 });
@@ -255,18 +258,12 @@ $('close-room').addEventListener('click', async () => {
   }
 });
 
-/** Fetches the export with the key in a header, then saves it through a Blob link. */
+/** Fetches the export with the key in a header, then saves it through a Blob URL. */
 async function download(format) {
   setText($('tools-status'), 'Preparing the export…');
   try {
     const response = await request('GET', `/api/rooms/${encodeURIComponent(slug)}/export?format=${format}`, { key });
-    const blob = await response.blob();
-    const url = URL.createObjectURL(blob);
-    const link = h('a', { href: url, download: `${slug}-export.${format}`, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(await response.blob(), `${slug}-export.${format}`);
     setText($('tools-status'), `Export saved as ${slug}-export.${format}.`);
   } catch (error) {
     setText($('tools-status'), `No export: ${error.message}`);

@@ -1,10 +1,17 @@
 // The organizer page /organize: create a room with the organizer key (kept in sessionStorage only,
-// sent only in the Authorization header), then hand out the audience link with its QR code, the
-// speaker link and the moderator link as absolute URLs.
+// sent only in the Authorization header) and who may join it, then hand out the audience link with
+// its QR code, the speaker link and the moderator link as absolute URLs, and manage who may join.
 
+import { accessPanel } from './access-panel.js';
 import { ApiError, requestJson } from './api.js';
 import { h, setText } from './render.js';
 import { load, save } from './storage.js';
+
+// Page text added with access modes, kept together for the translations to come (the older strings
+// of this module still sit where they are used).
+const TEXT = Object.freeze({
+  accessRefused: (message) => `This way of joining is not available: ${message}`,
+});
 
 const $ = (id) => document.getElementById(id);
 const KEY = 'bc:organizer-key';
@@ -30,6 +37,7 @@ $('create-form').addEventListener('submit', async (event) => {
   const key = $('organizer-key').value.trim();
   const hashtag = $('hashtag').value.trim();
   const title = $('title').value.trim();
+  const access = $('create-form').elements.access.value;
   if (key.length < 16) return showError('Enter the organizer key (at least 16 characters).', $('organizer-key'));
   if (!$('hashtag').checkValidity()) {
     return showError('The hashtag needs 2–64 letters, digits, _ or - (a leading # is fine).', $('hashtag'));
@@ -39,11 +47,12 @@ $('create-form').addEventListener('submit', async (event) => {
   button.disabled = true;
   showError('');
   try {
-    const room = await requestJson('POST', '/api/rooms', { key, body: title ? { hashtag, title } : { hashtag } });
+    const room = await requestJson('POST', '/api/rooms', { key, body: title ? { hashtag, title, access } : { hashtag, access } });
     rooms = [room, ...rooms.filter((r) => r.slug !== room.slug)];
     save(sessionStorage, ROOMS, rooms);
     $('hashtag').value = '';
     $('title').value = '';
+    $('access-open').checked = true;
     render();
     document.querySelector('#room-list .room-card h3').focus();
   } catch (error) {
@@ -52,6 +61,9 @@ $('create-form').addEventListener('submit', async (event) => {
       showError('The server does not know this organizer key.', $('organizer-key'));
     } else if (error instanceof ApiError && error.code === 'conflict') {
       showError('A room with this hashtag exists already. Choose another hashtag.', $('hashtag'));
+    } else if (error instanceof ApiError && error.code === 'invalid' && access !== 'open') {
+      // The one setting this form sends: the server refuses a mode it cannot offer (sign-in without a provider).
+      showError(TEXT.accessRefused(error.message), $(`access-${access}`));
     } else {
       showError(error.message, null);
     }
@@ -113,8 +125,15 @@ function render() {
         h('div', { class: 'stack' },
           linkRow('Audience link', audience, 'Share it, or show the QR code on a slide.'),
           linkRow('Speaker link', absolute(room.links.dashboard), 'For the speaker\'s laptop or an OBS browser source (add &obs for no buttons).'),
-          linkRow('Moderator link', absolute(room.links.moderate), 'Hide posts, ban, close the room, export.'))));
+          linkRow('Moderator link', absolute(room.links.moderate), 'Hide posts, ban, close the room, export.'))),
+      accessPanel(room, { key: () => load(sessionStorage, KEY, null), onChange: keepRoom }));
   }));
+}
+
+/** Keeps a room's new settings (for a reload of this tab), without rebuilding the cards. */
+function keepRoom(room) {
+  rooms = rooms.map((r) => (r.slug === room.slug ? room : r));
+  save(sessionStorage, ROOMS, rooms);
 }
 
 render();

@@ -1,12 +1,15 @@
 // The audience page /r/{slug}: join, post and reply, rate -5..+5, three orderings, folded posts,
 // the highlighted post pinned on top, your karma, and a connection that survives bad Wi-Fi.
+// It may be reached as /r/{slug}#invite=... (a personal invitation) or #token=... (back from the
+// organization's sign-in); both leave the address bar at once.
 
 import { ApiError, requestJson } from './api.js';
 import { Connection } from './connection.js';
+import { JoinPanel } from './join.js';
 import {
   authorName, clockTime, connectionIndicator, h, ratingLabel, ratingsText, setAttr, setText, signed, syncList,
 } from './render.js';
-import { load, save, slugFromPath } from './storage.js';
+import { load, save, slugFromPath, takeFromFragment } from './storage.js';
 
 const MAX_SHOWN = 300;
 const SETTLE_MS = 1500;
@@ -47,7 +50,11 @@ const keys = {
 const posts = new Map(); // id -> Post as last received (hidden posts are dropped)
 const confirmed = new Map(); // id -> my rating the server acknowledged (null: none)
 const opened = new Set(); // folded posts the reader chose to open
+const arrived = takeFromFragment('token', 'invite');
+// A token from the sign-in callback names the person who just signed in: it replaces any other.
+if (slug && arrived.token) save(localStorage, keys.identity, { token: arrived.token });
 let identity = load(localStorage, keys.identity, null);
+let room = null; // the Room as last described (GET, welcome, then `room` frames)
 let you = null;
 let closed = false;
 let tab = load(sessionStorage, keys.tab, 'top');
@@ -64,6 +71,28 @@ connectionIndicator($('conn'), connection);
 
 // --- join -----------------------------------------------------------------------------------
 
+// An invitation or sign-in link opened in this tab changes only the fragment, which loads nothing:
+// start again, so it is taken like one opened in a new tab.
+window.addEventListener('hashchange', () => {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.has('token') || params.has('invite')) location.reload();
+});
+
+const joinPanel = new JoinPanel({
+  slug,
+  describeRoom: async () => {
+    showRoom(await requestJson('GET', `/api/rooms/${encodeURIComponent(slug)}`));
+    return room;
+  },
+  onJoined: (joined) => {
+    identity = joined;
+    save(localStorage, keys.identity, identity);
+    showApp();
+    connection.start();
+    $('composer-text').focus();
+  },
+});
+
 async function start() {
   restoreDraft();
   if (!slug) {
@@ -75,53 +104,30 @@ async function start() {
   if (identity && identity.token) {
     showApp();
     connection.start();
-  } else {
-    showJoin();
   }
   try {
-    const room = await requestJson('GET', `/api/rooms/${encodeURIComponent(slug)}`);
-    showRoom(room);
+    showRoom(await requestJson('GET', `/api/rooms/${encodeURIComponent(slug)}`));
   } catch (error) {
     if (error instanceof ApiError && error.code === 'not_found' && !identity) {
-      $('join').hidden = true;
       showNotice(`There is no room #${slug}. Check the link.`);
+      return;
     }
   }
+  // The form waits for the room's access mode, so it does not change shape under the person's
+  // fingers; without an answer it offers the open form, and a refusal then tells what is needed.
+  if (!identity) showJoin();
 }
 
 function showJoin(message) {
-  $('join').hidden = false;
+  joinPanel.show(room ? room.access : 'open', { invite: arrived.invite, message });
   $('app').hidden = true;
   $('me').hidden = true;
-  const error = $('join-error');
-  error.hidden = !message;
-  setText(error, message);
 }
 
 function showApp() {
-  $('join').hidden = true;
+  joinPanel.hide();
   $('app').hidden = false;
 }
-
-$('join-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const button = event.submitter || $('join-form').querySelector('button');
-  const nick = $('nick').value.trim();
-  button.disabled = true;
-  try {
-    const joined = await requestJson('POST', `/api/rooms/${encodeURIComponent(slug)}/participants`,
-      { body: nick ? { nick } : {} });
-    identity = { token: joined.token, id: joined.participant.id, nick: joined.participant.nick };
-    save(localStorage, keys.identity, identity);
-    showApp();
-    connection.start();
-    $('composer-text').focus();
-  } catch (error) {
-    showJoin(error.message);
-  } finally {
-    button.disabled = false;
-  }
-});
 
 // --- connection events ------------------------------------------------------------------------
 
@@ -169,11 +175,15 @@ connection.addEventListener('refused', ({ detail }) => {
   scheduleRender();
 });
 
-connection.addEventListener('presence', ({ detail }) => setText($('online'), detail.online));
+connection.addEventListener('presence', ({ detail }) => {
+  if (room) room.online = detail.online;
+  setText($('online'), detail.online);
+});
 
 connection.addEventListener('room', ({ detail }) => {
-  closed = detail.status === 'closed';
-  showClosed();
+  // A room frame carries only what changed (a title, the access, or the status).
+  const { type, ...changed } = detail;
+  showRoom({ ...room, ...changed });
   scheduleRender();
 });
 
@@ -213,8 +223,9 @@ function setKarma(value) {
   setText($('karma'), signed(value));
 }
 
-function showRoom(room) {
-  if (!room) return;
+function showRoom(described) {
+  if (!described) return;
+  room = described;
   setText($('room-title'), room.title);
   setText($('room-tag'), room.title === room.hashtag ? '' : room.hashtag);
   document.title = `${room.title} · Backchannel`;

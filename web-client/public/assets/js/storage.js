@@ -31,18 +31,34 @@ export function slugFromPath() {
 }
 
 /**
- * A staff key from the URL fragment (#key=...). It is then kept in sessionStorage and removed from
- * the address bar, so a projected browser never shows it while a reload of the tab still works.
+ * Takes the named parameters out of the URL fragment (#name=...&...) and returns them (absent ones
+ * are missing from the result). They leave the address bar at once, with history.replaceState, so a
+ * secret never stays on screen, in a bookmark or in a shared screenshot; other parameters stay.
+ */
+export function takeFromFragment(...names) {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const taken = {};
+  for (const name of names) {
+    const value = params.get(name);
+    if (value) taken[name] = value;
+    params.delete(name);
+  }
+  if (Object.keys(taken).length) {
+    const rest = params.toString();
+    history.replaceState(null, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
+  }
+  return taken;
+}
+
+/**
+ * A staff key from the URL fragment (#key=...). It is then kept in sessionStorage, so a projected
+ * browser never shows it while a reload of the tab still works.
  */
 export function keyFromFragment(slug, page) {
   const storageKey = `bc:key:${page}:${slug}`;
-  const params = new URLSearchParams(location.hash.slice(1));
-  const key = params.get('key');
+  const { key } = takeFromFragment('key');
   if (key) {
     save(sessionStorage, storageKey, key);
-    params.delete('key');
-    const rest = params.toString();
-    history.replaceState(null, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
     return key;
   }
   return load(sessionStorage, storageKey, null);

@@ -18,6 +18,10 @@ import java.util.List;
  * @param networkWeighting v2's network rule (cap and hold) on; off scores as v1, for comparisons
  * @param dataDir where the embedded store keeps its journal
  * @param durability the embedded store's ack: {@code always} after the sync, {@code batch} at once
+ * @param roomRetentionDays rooms closed this many days ago are deleted; 0 keeps every room
+ * @param oidc OpenID Connect providers rooms with {@code access: signin} may use; empty means none
+ * @param publicUrl the server's address as browsers reach it (sign-in's redirect_uri is built on it);
+ *     null means the scheme and Host of each request
  */
 public record Config(
     String host,
@@ -55,12 +59,10 @@ public record Config(
     int snapshotLimit,
     int ackRetentionMinutes,
     boolean networkWeighting,
+    int roomRetentionDays,
     List<OidcProvider> oidc,
     String publicUrl,
     ScoringRules scoring) {
-
-  /** An OpenID Connect provider rooms with {@code access: signin} may sign people in with. */
-  public record OidcProvider(String name, String issuer, String clientId, String clientSecret) {}
 
   /** Checks ranges once, so a bad value fails start-up with a message instead of misbehaving later. */
   public Config {
@@ -86,6 +88,7 @@ public record Config(
     requireRange("historyLimit", historyLimit, 1, 10_000_000);
     requireRange("snapshotLimit", snapshotLimit, 1, 100_000);
     requireRange("ackRetentionMinutes", ackRetentionMinutes, 10, 1440);
+    requireRange("roomRetentionDays", roomRetentionDays, 0, 36_500);
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("host must be set");
     }
@@ -113,6 +116,15 @@ public record Config(
       throw new IllegalArgumentException("logFormat must be text or json, got " + logFormat);
     }
     oidc = oidc == null ? List.of() : List.copyOf(oidc);
+    if (oidc.stream().map(OidcProvider::name).distinct().count() < oidc.size()) {
+      throw new IllegalArgumentException("oidc: provider names must be unique");
+    }
+    if (publicUrl != null && !OidcProvider.isHttpUrl(publicUrl)) {
+      throw new IllegalArgumentException("publicUrl must be an http(s) URL such as https://backchannel.example, got "
+          + publicUrl);
+    }
+    // Joined with paths that start with '/'.
+    publicUrl = publicUrl != null && publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     scoring = scoring == null ? ScoringRules.defaults() : scoring;
     scoring = scoring.withNetworks(scoring.networks().enabled(networkWeighting));
   }

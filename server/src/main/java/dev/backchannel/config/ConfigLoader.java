@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Builds a {@link Config} from, in increasing precedence: the built-in defaults (the documented
@@ -29,6 +30,8 @@ public final class ConfigLoader {
   private static final String DEFAULTS = "/dev/backchannel/config/backchannel.yaml";
   private static final String ENV_PREFIX = "BACKCHANNEL_";
   private static final Path LOCAL_FILE = Path.of("config", "backchannel.yaml");
+  /** Lists of mappings (the sign-in providers) have no one-line form: only a config file sets them. */
+  private static final Set<String> FILE_ONLY = Set.of("oidc");
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -48,7 +51,11 @@ public final class ConfigLoader {
     }
     for (Iterator<String> keys = tree.fieldNames(); keys.hasNext(); ) {
       String key = keys.next();
-      String value = env.get(ENV_PREFIX + upperSnake(key));
+      String variable = ENV_PREFIX + upperSnake(key);
+      String value = env.get(variable);
+      if (value != null && !value.isBlank() && FILE_ONLY.contains(key)) {
+        throw new IllegalArgumentException(key + " can only be set in the config file, not by " + variable);
+      }
       if (value != null && !value.isBlank() && !tree.get(key).isObject()) { // an empty variable is unset
         set(tree, key, value);
       }
@@ -57,6 +64,9 @@ public final class ConfigLoader {
       String key = camel(flag);
       if (!tree.has(key) || tree.get(key).isObject()) {
         throw new IllegalArgumentException("Unknown flag --" + flag);
+      }
+      if (FILE_ONLY.contains(key)) {
+        throw new IllegalArgumentException(key + " can only be set in the config file, not by --" + flag);
       }
       set(tree, key, value);
     });

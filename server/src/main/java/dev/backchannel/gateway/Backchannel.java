@@ -35,8 +35,12 @@ public final class Backchannel {
   private final String organizerKey;
   private final boolean generatedKey;
   private final String deployment;
+  /** The retention check's timer, or -1 when every room is kept. */
+  private final long retention;
 
-  private Backchannel(Vertx vertx, RoomLoops loops, Gateway gateway, int port, String organizerKey, boolean generatedKey, String deployment) {
+  private Backchannel(Vertx vertx, RoomLoops loops, Gateway gateway, int port, String organizerKey, boolean generatedKey,
+      String deployment, long retention) {
+    this.retention = retention;
     this.vertx = vertx;
     this.loops = loops;
     this.gateway = gateway;
@@ -84,7 +88,7 @@ public final class Backchannel {
       Codec codec, String organizerKey, boolean generated, String secret, ServerMetrics metrics, EventLog log) {
     rooms.use(store);
     Gateway gateway = new Gateway(config, codec, new CommandDecoder(codec), new Tokens(secret, config.previousTokenSecrets()),
-        new Sealer(secret, config.previousTokenSecrets()),
+        new Sealer(secret, config.previousTokenSecrets()), new OidcProviders(vertx, config.oidc()),
         Secrets.hash(organizerKey), store, rooms, new JoinLimiter(config.joinsPerMinute()), new WrongGuesses(),
         ConcurrentHashMap.newKeySet(), metrics, log);
     for (Role role : Role.values()) {
@@ -105,7 +109,10 @@ public final class Backchannel {
         .map(id -> {
           log.event("server.started", "port", Integer.toString(instances.get(0).actualPort()), "store", config.store(),
               "gateways", Integer.toString(config.gatewayCount()), "loops", Integer.toString(config.loopCount()));
-          return new Backchannel(vertx, loops, gateway, instances.get(0).actualPort(), organizerKey, generated, id);
+          long retention = config.roomRetentionDays() == 0 ? -1
+              : new RoomRetention(gateway.store(), log, Clock.systemUTC(), config.roomRetentionDays()).start(vertx);
+          return new Backchannel(vertx, loops, gateway, instances.get(0).actualPort(), organizerKey, generated, id,
+              retention);
         });
   }
 
@@ -137,6 +144,9 @@ public final class Backchannel {
    * releases the store; the Vert.x instance stays the caller's.
    */
   public Future<Void> stop() {
+    if (retention >= 0) {
+      vertx.cancelTimer(retention);
+    }
     gateway.log().event("server.stopping", "sockets", Integer.toString(gateway.sessions().size()));
     Future<?> closed = Future.join(gateway.sessions().stream().map(SocketSession::shutdown).toList());
     return closed.transform(v -> vertx.undeploy(deployment))

@@ -9,8 +9,9 @@ import dev.backchannel.wire.CommandDecoder;
 import java.util.Set;
 
 /**
- * What every gateway instance shares: configuration, codec, token signer, the store and this
- * node's rooms, and the open sockets (for shutdown). All of it is safe to use from any event loop.
+ * What every gateway instance shares: configuration, codec, token signer and sealer, the sign-in
+ * providers, the store and this node's rooms, and the open sockets (for shutdown). All of it is
+ * safe to use from any event loop.
  */
 record Gateway(
     Config config,
@@ -18,6 +19,7 @@ record Gateway(
     CommandDecoder decoder,
     Tokens tokens,
     Sealer sealer,
+    OidcProviders signIn,
     byte[] organizerKeyHash,
     Store store,
     Rooms rooms,

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.backchannel.model.Access;
 import dev.backchannel.model.ErrorCode;
 import dev.backchannel.model.Failure;
-import dev.backchannel.model.Network;
 import dev.backchannel.model.Post;
 import dev.backchannel.model.TwoDecimals;
 import dev.backchannel.model.Verification;
-import dev.backchannel.scoring.NetworkRules;
 import dev.backchannel.store.AuditEntry;
 import dev.backchannel.store.NewRoom;
 import dev.backchannel.store.PostOrder;
@@ -25,7 +23,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -49,6 +49,7 @@ final class HttpApi {
   private final RoomDescriptions descriptions;
   private final SettingsRequest settings;
   private final Admittance admittance;
+  private final RoomConsole console;
 
   HttpApi(Gateway gateway) {
     this.gateway = gateway;
@@ -58,6 +59,7 @@ final class HttpApi {
     this.settings = new SettingsRequest(gateway.config().oidcProviderNames(), gateway.config().scoring().networks(),
         gateway.sealer());
     this.admittance = new Admittance(gateway);
+    this.console = new RoomConsole(gateway, callers, replies, descriptions, clock);
   }
 
   void mount(Router router) {
@@ -66,7 +68,7 @@ final class HttpApi {
       // Only the configured sites may call the API from a browser; without any, no CORS headers at all.
       router.route("/api/*").handler(CorsHandler.create()
           .addOrigins(gateway.config().corsOrigins())
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH))
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE))
           .allowedHeaders(Set.of("Authorization", "Content-Type")));
     }
     router.post("/api/rooms").handler(body).handler(this::createRoom);
@@ -77,6 +79,7 @@ final class HttpApi {
     router.post("/api/rooms/:slug/close").handler(this::close);
     router.get("/api/rooms/:slug/export").handler(this::export);
     new RoomAdmin(gateway, callers, replies, descriptions, settings, clock).mount(router, body);
+    console.mount(router, body);
     new Invitations(gateway, callers, replies, clock).mount(router, body);
     router.get("/health").handler(this::ready);
     router.get("/health/ready").handler(this::ready);
@@ -86,9 +89,11 @@ final class HttpApi {
         .end(gateway.metrics().scrape()));
     for (String path : List.of("/api/rooms", "/api/rooms/:slug", "/api/rooms/:slug/participants",
         "/api/rooms/:slug/posts", "/api/rooms/:slug/posts/:post/why", "/api/rooms/:slug/close",
-        "/api/rooms/:slug/export", "/api/rooms/:slug/audit", "/api/rooms/:slug/invites")) {
+        "/api/rooms/:slug/export", "/api/rooms/:slug/audit", "/api/rooms/:slug/invites", "/api/rooms/:slug/links",
+        "/api/rooms/:slug/keys", "/api/rooms/:slug/reopen")) {
       router.route(path).handler(ctx -> replies.fail(ctx, 405, ErrorCode.INVALID.failure("method not allowed here")));
     }
+    new SignInRoutes(gateway).mount(router);
     router.route("/api/*").handler(ctx -> replies.fail(ctx, ErrorCode.NOT_FOUND.failure("no such endpoint")));
     // Handlers throw Failures; this turns them (and BodyHandler's 413) into the JSON error shape.
     router.route().failureHandler(ctx -> replies.fail(ctx, ctx.failure() != null ? ctx.failure()
@@ -117,20 +122,17 @@ final class HttpApi {
     String speakerKey = Secrets.newKey();
     String moderatorKey = Secrets.newKey();
     String shownTitle = title.isEmpty() ? "#" + tag : title;
-    Future<RoomInfo> created = gateway.store()
-        .createRoom(new NewRoom(slug, "#" + tag, shownTitle, Secrets.hash(speakerKey), Secrets.hash(moderatorKey)));
-    if (!patch.fields().isEmpty()) {
-      created = created.compose(room -> gateway.store().configure(slug, patch));
-    }
-    replies.respond(ctx, 201, created
+    Map<String, JsonNode> fields = new LinkedHashMap<>(patch.fields());
+    fields.putAll(console.sealedKeys(speakerKey, moderatorKey).fields());
+    replies.respond(ctx, 201, gateway.store()
+        .createRoom(new NewRoom(slug, "#" + tag, shownTitle, Secrets.hash(speakerKey), Secrets.hash(moderatorKey)))
+        .compose(room -> gateway.store().configure(slug, new SettingsPatch(fields)))
         .map(room -> {
           gateway.log().event("room.created", "room", room.slug(), "access", room.settings().access().wire());
-          return room;
-        })
-        .map(room -> new CreatedRoom(room.slug(), room.hashtag(), room.title(), "open", room.settings().language(),
-            room.settings().access(), speakerKey, moderatorKey,
-            new Links("/r/" + slug, "/r/" + slug + "/dashboard#key=" + speakerKey,
-                "/r/" + slug + "/moderate#key=" + moderatorKey), descriptions.settings(room))));
+          return new CreatedRoom(room.slug(), room.hashtag(), room.title(), "open", room.settings().language(),
+              room.settings().access(), speakerKey, moderatorKey, RoomConsole.Links.of(slug, speakerKey, moderatorKey),
+              descriptions.settings(room));
+        }));
   }
 
   /** {@code GET /api/rooms/{slug}}: public, with the settings when a staff key comes along. */
@@ -142,7 +144,7 @@ final class HttpApi {
 
   private void join(RoutingContext ctx) {
     String slug = Requests.slug(ctx);
-    String address = clientAddress(ctx);
+    String address = ClientAddress.of(ctx, gateway.config());
     if (!gateway.joins().allow(address)) {
       throw ErrorCode.RATE_LIMITED.failure("too many joins from this address; try again in a minute");
     }
@@ -154,8 +156,7 @@ final class HttpApi {
         throw ErrorCode.INVALID.failure("nick must be 1-" + MAX_NICK + " characters");
       }
     }
-    NetworkRules networks = gateway.config().scoring().networks();
-    String network = Network.of(address, networks.ipv4Prefix(), networks.ipv6Prefix());
+    String network = ClientAddress.network(address, gateway.config());
     String name = nick;
     admittance.admit(slug, req, name, network)
         .onSuccess(admitted -> ctx.response().setStatusCode(admitted.created() ? 201 : 200)
@@ -170,18 +171,7 @@ final class HttpApi {
     String sort = ctx.queryParams().get("sort");
     PostOrder order = sort == null ? PostOrder.TOP : PostOrder.parse(sort)
         .orElseThrow(() -> ErrorCode.INVALID.failure("sort must be top, divergent or new"));
-    int limit = DEFAULT_LIMIT;
-    String limitParam = ctx.queryParams().get("limit");
-    if (limitParam != null) {
-      try {
-        limit = Integer.parseInt(limitParam);
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > MAX_LIMIT) {
-        throw ErrorCode.INVALID.failure("limit must be an integer from 1 to " + MAX_LIMIT);
-      }
-    }
+    int limit = Requests.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
     replies.respond(ctx, 200, gateway.store().list(slug, order, limit).map(PostList::new));
   }
 
@@ -235,27 +225,6 @@ final class HttpApi {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
   }
 
-  /**
-   * The client's address: the peer's, or behind a trusted proxy the last address its
-   * X-Forwarded-For names that is not itself a trusted proxy (the entry our own proxy appended).
-   */
-  private String clientAddress(RoutingContext ctx) {
-    String peer = ctx.request().remoteAddress().hostAddress();
-    List<String> proxies = gateway.config().trustedProxies();
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
-    if (forwarded == null || !proxies.contains(peer)) {
-      return peer;
-    }
-    String[] hops = forwarded.split(",");
-    for (int i = hops.length - 1; i >= 0; i--) {
-      String hop = hops[i].trim();
-      if (!hop.isEmpty() && !proxies.contains(hop)) {
-        return hop;
-      }
-    }
-    return peer;
-  }
-
   private static Failure statusFailure(int status) {
     return switch (status) {
       case 413 -> ErrorCode.TOO_LARGE.failure("body too large");
@@ -267,10 +236,8 @@ final class HttpApi {
     };
   }
 
-  record Links(String audience, String dashboard, String moderate) {}
-
   record CreatedRoom(String slug, String hashtag, String title, String status, String language, Access access,
-      String speakerKey, String moderatorKey, Links links, Frames.Settings settings) {}
+      String speakerKey, String moderatorKey, RoomConsole.Links links, Frames.Settings settings) {}
 
   record Joined(String token, JoinedParticipant participant) {}
 

@@ -91,8 +91,11 @@ final class Invitations {
     int page = page(ctx);
     String origin = QrCodes.origin(ctx.request());
     Future<RoomInfo> room = callers.organizerOf(ctx, slug);
+    boolean sheet = "html".equals(format);
+    // The sheet shows one page: only its invitations are opened (the counts need none opened).
     Future<List<Listed>> listed = room.compose(r -> gateway.store().invitations(slug))
-        .compose(all -> ctx.vertx().executeBlocking(() -> open(all, origin + "/r/" + slug), false));
+        .compose(all -> ctx.vertx().executeBlocking(() -> open(all, origin + "/r/" + slug,
+            sheet ? (page - 1) * SHEET_PAGE : 0, sheet ? SHEET_PAGE : all.size()), false));
     if (format == null || format.equals("json")) {
       replies.respond(ctx, 200, listed.map(all ->
           new Listing(all.size(), (int) all.stream().filter(Listed::used).count(), all)));
@@ -109,9 +112,18 @@ final class Invitations {
         .onFailure(e -> replies.fail(ctx, e));
   }
 
-  private List<Listed> open(List<Invitation> all, String audience) {
+  /**
+   * Every invitation, in order; only those from {@code from} ({@code count} of them) opened, the
+   * others listed with a null invitation and link (the printable sheet needs only its page).
+   */
+  private List<Listed> open(List<Invitation> all, String audience, int from, int count) {
     List<Listed> out = new ArrayList<>(all.size());
-    for (Invitation i : all) {
+    for (int n = 0; n < all.size(); n++) {
+      Invitation i = all.get(n);
+      if (n < from || n >= from + count) {
+        out.add(new Listed(null, null, i.participant() != null));
+        continue;
+      }
       String invite = gateway.sealer().open(JoinCodes.SEAL_INVITE, i.sealed())
           .orElseThrow(() -> ErrorCode.UNAVAILABLE.failure("an invitation was sealed with a secret this server lacks"));
       out.add(new Listed(invite, audience + "#invite=" + invite, i.participant() != null));

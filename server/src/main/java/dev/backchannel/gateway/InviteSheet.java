@@ -34,7 +34,7 @@ final class InviteSheet {
         .append(".used{color:#444}nav a{margin-right:1rem;color:#0645ad}")
         .append("@media print{nav,.intro{display:none}body{margin:0}}</style></head><body><main>")
         .append("<h1>Invitations to ").append(title).append("</h1>")
-        .append("<p class=\"intro\">").append(all.size()).append(" invitations, ")
+        .append("<p class=\"intro\">").append(all.size()).append(all.size() == 1 ? " invitation, " : " invitations, ")
         .append(all.stream().filter(Invitations.Listed::used).count())
         .append(" used. Each one lets exactly one person in: scan the code, or open the room and type the invitation.")
         .append(" Page ").append(page).append(" of ").append(pages).append(".</p><ol>");

@@ -29,6 +29,24 @@ final class Requests {
     return body == null || body.isBlank() ? gateway.codec().readObject("{}") : gateway.codec().readObject(body);
   }
 
+  /** The {@code limit} query parameter, 1 to {@code max}; {@code invalid} otherwise. */
+  static int limit(RoutingContext ctx, int fallback, int max) {
+    String param = ctx.queryParams().get("limit");
+    if (param == null) {
+      return fallback;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(param);
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > max) {
+      throw ErrorCode.INVALID.failure("limit must be an integer from 1 to " + max);
+    }
+    return limit;
+  }
+
   /** A string field, null when absent or null; {@code invalid} when it is anything else. */
   static String text(JsonNode req, String field) {
     JsonNode v = req.get(field);

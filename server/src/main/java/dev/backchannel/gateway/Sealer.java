@@ -26,6 +26,15 @@ public final class Sealer {
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Looking a cipher up costs more than using it; listing 20,000 invitations opens 20,000 seals. */
+  private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is part of every JVM", e);
+    }
+  });
+
   private final SecretKeySpec key;
   private final List<SecretKeySpec> keys;
 
@@ -42,7 +51,7 @@ public final class Sealer {
     try {
       byte[] nonce = new byte[NONCE_BYTES];
       RANDOM.nextBytes(nonce);
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = CIPHERS.get();
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
       byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
@@ -66,7 +75,7 @@ public final class Sealer {
     }
     for (SecretKeySpec k : keys) {
       try {
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher cipher = CIPHERS.get();
         cipher.init(Cipher.DECRYPT_MODE, k, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
         cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
         byte[] plain = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);

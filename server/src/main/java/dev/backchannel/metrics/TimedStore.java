@@ -15,7 +15,9 @@ import dev.backchannel.store.PostEvidence;
 import dev.backchannel.store.PostOrder;
 import dev.backchannel.store.RoomExport;
 import dev.backchannel.store.RoomInfo;
+import dev.backchannel.store.RoomPage;
 import dev.backchannel.store.RoomState;
+import dev.backchannel.store.RotatedKeys;
 import dev.backchannel.store.Store;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -138,6 +140,26 @@ public final class TimedStore implements Store {
   public Future<Void> close(String slug) {
     return timed("close", () -> engine.close(slug));
   }
+  @Override
+  public Future<RoomInfo> reopen(String slug) {
+    return timed("reopen", () -> engine.reopen(slug));
+  }
+
+  @Override
+  public Future<RoomInfo> rotateKeys(String slug, RotatedKeys keys) {
+    return timed("rotateKeys", () -> engine.rotateKeys(slug, keys));
+  }
+
+  @Override
+  public Future<Void> delete(String slug) {
+    return timed("delete", () -> engine.delete(slug));
+  }
+
+  @Override
+  public Future<RoomPage> rooms(int limit, String cursor) {
+    return timed("rooms", () -> engine.rooms(limit, cursor));
+  }
+
 
   @Override
   public Future<RoomState> load(String slug) {

@@ -44,6 +44,9 @@ final class RoomView {
 
   /** Close codes the view uses on sockets. */
   static final short BANNED = 4403;
+  /** Close codes of PROTOCOL.md: a key that was replaced, a room that was deleted. */
+  static final short KEY_REPLACED = 4401;
+  static final short DELETED = 4404;
   static final short POLICY = 1008;
 
   private static final int DASHBOARD_SIZE = 10;
@@ -152,6 +155,10 @@ final class RoomView {
       room = room.withStatus(RoomStatus.CLOSED);
       flush();
       fanout(everyone(), codec.frame(new Frames.RoomChange(RoomStatus.CLOSED)));
+    } else if (event.deleted()) {
+      closeWhere(everyone(), s -> true, DELETED, "room deleted");
+    } else if (!event.revoked().isEmpty()) {
+      closeWhere(List.of(staff), s -> event.revoked().contains(s.role().wire()), KEY_REPLACED, "key replaced");
     } else if (!event.described().isEmpty()) {
       room = room.described(event.described());
       fanout(everyone(), codec.frame(new Frames.RoomDescribed(event.described())));
@@ -462,6 +469,16 @@ final class RoomView {
   private Frames.Pulse pulseNow() {
     long second = clock.millis() / 1000;
     return new Frames.Pulse(online(), visiblePosts, pulse.ratingsPerMinute(second), pulse.mood(second));
+  }
+
+  private void closeWhere(List<Map<Context, Set<Subscriber>>> groups, java.util.function.Predicate<Subscriber> which,
+      short code, String reason) {
+    List<Subscriber> closing = new ArrayList<>();
+    groups.forEach(group -> group.values().forEach(members -> members.stream().filter(which).forEach(closing::add)));
+    for (Subscriber s : closing) {
+      remove(s);
+      closeOn(s, code, reason);
+    }
   }
 
   private void closeParticipant(String participantId, short code, String reason) {

@@ -90,8 +90,9 @@ final class MemoryRoom {
   private final Admissions admissions = new Admissions();
   private final AuditLog audit = new AuditLog();
   private final Instant createdAt;
-  private final byte[] speakerKeyHash;
-  private final byte[] moderatorKeyHash;
+  private byte[] speakerKeyHash;
+  private byte[] moderatorKeyHash;
+  private Instant closedAt;
   private final ScoringRules rules;
   private final RoomEvents events;
   private final Ids ids;
@@ -137,6 +138,11 @@ final class MemoryRoom {
       listings.put(order, new RankedPosts(order.comparator(), p -> !p.hidden() && (order != PostOrder.DIVERGENT
           || p.ratings() >= rules.divergentMinRatings())));
     }
+  }
+
+  /** Where the room stands in the list of rooms: from final fields, so any thread may ask. */
+  RoomCursor cursor() {
+    return new RoomCursor(createdAt.toEpochMilli(), slug);
   }
 
   RoomInfo info() {
@@ -308,7 +314,7 @@ final class MemoryRoom {
     sweepDue |= !before.isEmpty(); // the banned networks' usual shares changed
     List<Post> touched = new ArrayList<>(before.size());
     before.forEach((entry, previous) -> touched.add(changed(previous, entry)));
-    publish(new RoomEvent(slug, seq + 1, touched, false, banned.stream().map(m -> m.id).toList(), null, Map.of()));
+    publish(new RoomEvent(slug, seq + 1, touched, false, banned.stream().map(m -> m.id).toList(), null, Map.of(), List.of(), false));
   }
 
   /**
@@ -430,12 +436,56 @@ final class MemoryRoom {
         roomRatings, posts.size());
   }
 
-  void close() {
+  void close(Instant at) {
     if (status == RoomStatus.CLOSED) {
       return;
     }
     status = RoomStatus.CLOSED;
-    publish(new RoomEvent(slug, seq + 1, List.of(), true, List.of(), null, Map.of()));
+    closedAt = at;
+    publish(new RoomEvent(slug, seq + 1, List.of(), true, List.of(), null, Map.of(), List.of(), false));
+  }
+
+  RoomInfo reopen() {
+    if (status == RoomStatus.OPEN) {
+      return info();
+    }
+    status = RoomStatus.OPEN;
+    closedAt = null;
+    publish(RoomEvent.described(slug, seq + 1, Map.of("status", "open")));
+    return info();
+  }
+
+  RoomInfo rotateKeys(RotatedKeys keys) {
+    List<String> roles = new ArrayList<>(2);
+    Map<String, com.fasterxml.jackson.databind.JsonNode> sealed = new LinkedHashMap<>();
+    if (keys.speakerHash() != null) {
+      speakerKeyHash = keys.speakerHash().clone();
+      sealed.put("speakerKeySealed", com.fasterxml.jackson.databind.node.TextNode.valueOf(keys.speakerSealed()));
+      roles.add("speaker");
+    }
+    if (keys.moderatorHash() != null) {
+      moderatorKeyHash = keys.moderatorHash().clone();
+      sealed.put("moderatorKeySealed", com.fasterxml.jackson.databind.node.TextNode.valueOf(keys.moderatorSealed()));
+      roles.add("moderator");
+    }
+    settings = settings.apply(new SettingsPatch(sealed));
+    if (!roles.isEmpty()) {
+      publish(RoomEvent.revoked(slug, seq + 1, roles));
+    }
+    return info();
+  }
+
+  /** The room's last event: its sockets are closed everywhere. */
+  void deleted() {
+    publish(RoomEvent.deleted(slug, seq + 1));
+  }
+
+  RoomPage.Summary summary() {
+    int ratings = 0;
+    for (long n : networkRatings.values()) {
+      ratings += (int) n;
+    }
+    return new RoomPage.Summary(info(), ratings, closedAt);
   }
 
   RoomState state() {

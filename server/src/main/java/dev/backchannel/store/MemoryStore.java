@@ -170,10 +170,56 @@ public final class MemoryStore implements Store {
 
   @Override
   public Future<Void> close(String slug) {
+    return close(slug, settings.clock().instant());
+  }
+
+  /** {@link #close(String)} at a given instant. */
+  public Future<Void> close(String slug, Instant at) {
     return inRoom(slug, r -> {
-      r.close();
+      r.close(at);
       return null;
     });
+  }
+
+  @Override
+  public Future<RoomInfo> reopen(String slug) {
+    return inRoom(slug, MemoryRoom::reopen);
+  }
+
+  @Override
+  public Future<RoomInfo> rotateKeys(String slug, RotatedKeys keys) {
+    return inRoom(slug, r -> r.rotateKeys(keys));
+  }
+
+  @Override
+  public Future<Void> delete(String slug) {
+    return inRoom(slug, r -> {
+      rooms.remove(slug);
+      r.deleted();
+      return null;
+    });
+  }
+
+  @Override
+  public Future<RoomPage> rooms(int limit, String cursor) {
+    RoomCursor after;
+    try {
+      after = cursor == null ? null : RoomCursor.decode(cursor);
+    } catch (dev.backchannel.model.Failure bad) {
+      return Future.failedFuture(bad);
+    }
+    // Creation instants and slugs never change, so the order is read here; each room's figures on its own loop.
+    List<RoomCursor> order = rooms.values().stream().map(r -> r.cursor())
+        .filter(c -> after == null || after.before(c))
+        .sorted(RoomCursor.NEWEST_FIRST)
+        .limit(limit + 1L)
+        .toList();
+    List<RoomCursor> page = order.subList(0, Math.min(limit, order.size()));
+    List<Future<RoomPage.Summary>> summaries = page.stream()
+        .map(c -> inRoom(c.slug(), MemoryRoom::summary).otherwise((RoomPage.Summary) null)).toList();
+    return Future.all(summaries).map(all -> new RoomPage(
+        summaries.stream().map(Future::result).filter(java.util.Objects::nonNull).toList(),
+        order.size() > limit ? page.get(page.size() - 1).encode() : null));
   }
 
   @Override

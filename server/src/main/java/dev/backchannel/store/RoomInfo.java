@@ -31,8 +31,11 @@ public record RoomInfo(
     if (changed.containsKey("language") || changed.containsKey("access")) {
       s = new RoomSettings(changed.getOrDefault("language", s.language()), s.review(), s.blockedWords(),
           s.builtinFilter(), changed.containsKey("access") ? dev.backchannel.model.Access.parse(changed.get("access"))
-          : s.access(), s.joinCodeHash(), s.joinCodeSealed(), s.venueNetworks(), s.unverifiedWeight(), s.provider());
+          : s.access(), s.joinCodeHash(), s.joinCodeSealed(), s.venueNetworks(), s.unverifiedWeight(), s.provider(),
+          s.speakerKeySealed(), s.moderatorKeySealed());
     }
-    return new RoomInfo(slug, hashtag, t, status, createdAt, speakerKeyHash, moderatorKeyHash, posts, s);
+    RoomStatus st = changed.containsKey("status") ? RoomStatus.valueOf(changed.get("status").toUpperCase(
+        java.util.Locale.ROOT)) : status;
+    return new RoomInfo(slug, hashtag, t, st, createdAt, speakerKeyHash, moderatorKeyHash, posts, s);
   }
 }

@@ -23,6 +23,9 @@ import java.util.Map;
  * @param venueNetworks address ranges (CIDR) the organizer declared part of the venue
  * @param unverifiedWeight factor on the weight of ratings by participants who joined unverified
  * @param provider the sign-in provider's configured name; null means the server's first
+ * @param speakerKeySealed the speaker key sealed with the server secret (the organizer can always
+ *     get the links again); null for rooms made before keys were kept so
+ * @param moderatorKeySealed the same for the moderator key
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RoomSettings(
@@ -35,10 +38,12 @@ public record RoomSettings(
     String joinCodeSealed,
     List<String> venueNetworks,
     double unverifiedWeight,
-    String provider) {
+    String provider,
+    String speakerKeySealed,
+    String moderatorKeySealed) {
 
   public static final RoomSettings DEFAULTS =
-      new RoomSettings("en", false, List.of(), false, Access.OPEN, null, null, List.of(), 1.0, null);
+      new RoomSettings("en", false, List.of(), false, Access.OPEN, null, null, List.of(), 1.0, null, null, null);
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
@@ -53,7 +58,7 @@ public record RoomSettings(
   /** These settings with another venue list (a moderator declared a network part of the venue). */
   public RoomSettings withVenueNetworks(List<String> venue) {
     return new RoomSettings(language, review, blockedWords, builtinFilter, access, joinCodeHash, joinCodeSealed, venue,
-        unverifiedWeight, provider);
+        unverifiedWeight, provider, speakerKeySealed, moderatorKeySealed);
   }
 
   /** These settings with the patch's fields (by component name) replaced; other names are ignored. */

@@ -100,6 +100,24 @@ public interface Store {
   /** Turns the room read-only. */
   Future<Void> close(String slug);
 
+  /** Opens a closed room again ({@code {"type":"room","status":"open"}} for its sockets); no-op when open. */
+  Future<RoomInfo> reopen(String slug);
+
+  /**
+   * Replaces the staff keys of the roles {@code keys} names; sockets opened with a replaced key are
+   * closed on every node ({@link RoomEvent#revoked()}).
+   */
+  Future<RoomInfo> rotateKeys(String slug, RotatedKeys keys);
+
+  /**
+   * Deletes the room and everything of it: afterwards it is {@code not_found} everywhere, its
+   * sockets are closed ({@link RoomEvent#deleted()}) and its slug can be created again.
+   */
+  Future<Void> delete(String slug);
+
+  /** Rooms newest first, at most {@code limit}, after the {@code cursor} a previous page gave (null: from the newest). */
+  Future<RoomPage> rooms(int limit, String cursor);
+
   /** Everything a room view needs to start: the room, its seq and every post, hidden ones too. */
   Future<RoomState> load(String slug);
 

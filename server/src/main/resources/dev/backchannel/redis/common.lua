@@ -112,7 +112,9 @@ local function hash(key)
 end
 
 local function require_room()
-  if redis.call('EXISTS', ROOM) == 0 then return fail('not_found', 'no such room') end
+  -- A room being deleted (RedisStore.delete removes its keys after marking it) is gone already.
+  local status = redis.call('HGET', ROOM, 'status')
+  if not status or status == 'deleted' then return fail('not_found', 'no such room') end
   return nil
 end
 

@@ -24,12 +24,38 @@ final class AudiencePage {
 
   /** Joins with a nickname (null: anonymous) and waits until the page is live. */
   void join(String nick) {
-    WebElement field = browser.find("#nick");
+    submitJoin(nick);
+    waitState("online");
+  }
+
+  /**
+   * Fills in the nickname (null: none) and presses Join, once the form is shown: it waits for the
+   * room's description, which says what the room asks for.
+   */
+  void submitJoin(String nick) {
+    WebElement field = browser.until(d -> visible("#nick"));
     if (nick != null) {
       field.sendKeys(nick);
     }
-    browser.find("#join-form button[type=submit]").click();
-    waitState("online");
+    browser.find("#join-submit").click();
+  }
+
+  /** The element matching {@code css} once it is displayed, else null (for {@link Browser#until}). */
+  WebElement visible(String css) {
+    return browser.findAll(css).stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
+  }
+
+  /** Waits until the join form shows exactly this error. */
+  void waitJoinError(String text) {
+    browser.until(d -> {
+      WebElement error = visible("#join-error");
+      return error != null && text.equals(error.getText()) ? true : null;
+    });
+  }
+
+  /** The id of the focused element. */
+  String focused() {
+    return browser.js("return document.activeElement && document.activeElement.id;");
   }
 
   void waitState(String state) {

@@ -68,6 +68,25 @@ public final class Browser implements AutoCloseable {
   }
 
   /** Starts a browser with a fresh profile and the given window size. */
+  /**
+   * Closes browsers, servers and providers of a test class, each even when another fails to, and
+   * then the Vert.x instance they ran on (null ones are skipped).
+   */
+  public static void closeAll(io.vertx.core.Vertx vertx, AutoCloseable... all) {
+    for (AutoCloseable c : all) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // keep closing the rest
+      }
+    }
+    if (vertx != null) {
+      TestServer.await(vertx.close());
+    }
+  }
+
   public static Browser open(Dimension size) {
     assumeChromium();
     // Belt and braces: with the driver named here too, no code path falls back to Selenium Manager.

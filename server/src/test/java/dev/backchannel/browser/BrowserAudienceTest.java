@@ -46,18 +46,7 @@ class BrowserAudienceTest {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {adaBrowser, bobBrowser, stage, server}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // keep closing the rest
-      }
-    }
-    if (vertx != null) {
-      TestServer.await(vertx.close());
-    }
+    Browser.closeAll(vertx, adaBrowser, bobBrowser, stage, server);
   }
 
   private String base() {

@@ -46,18 +46,7 @@ class BrowserHeldNetworksTest {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {desk, stage, server}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // keep closing the rest
-      }
-    }
-    if (vertx != null) {
-      TestServer.await(vertx.close());
-    }
+    Browser.closeAll(vertx, desk, stage, server);
   }
 
   private String base() {

@@ -41,18 +41,7 @@ class BrowserStaffPagesTest {
 
   @AfterAll
   void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {desk, adaPhone, bobPhone, server}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // keep closing the rest
-      }
-    }
-    if (vertx != null) {
-      TestServer.await(vertx.close());
-    }
+    Browser.closeAll(vertx, desk, adaPhone, bobPhone, server);
   }
 
   private String base() {

@@ -313,6 +313,96 @@ class ConfigLoaderTest {
         .hasMessageContaining("dataDir").hasMessageContaining(dataDir.toString());
   }
 
+  @Test
+  void signInIsOffByDefault() {
+    Config c = load(List.of(), Map.of());
+    assertThat(c.oidc()).isEmpty();
+    assertThat(c.publicUrl()).isNull();
+  }
+
+  @Test
+  void oidcProvidersComeFromTheConfigFile() throws IOException {
+    Path file = yaml("""
+        publicUrl: https://backchannel.example/
+        oidc:
+          - name: company
+            issuer: https://login.example.com/realms/staff/
+            clientId: backchannel
+            clientSecret: s3cret-value
+          - name: public
+            issuer: http://127.0.0.1:9000
+            clientId: backchannel-public
+        """);
+    Config c = load(List.of("--config=" + file), Map.of());
+
+    assertThat(c.publicUrl()).as("without its trailing slash").isEqualTo("https://backchannel.example");
+    assertThat(c.oidc()).extracting(OidcProvider::name).containsExactly("company", "public");
+    OidcProvider company = c.oidc().get(0);
+    assertThat(company.issuer()).as("without its trailing slash").isEqualTo("https://login.example.com/realms/staff");
+    assertThat(company.clientId()).isEqualTo("backchannel");
+    assertThat(company.clientSecret()).isEqualTo("s3cret-value");
+    assertThat(company.toString()).doesNotContain("s3cret-value");
+    assertThat(c.oidc().get(1).clientSecret()).as("a public client").isNull();
+  }
+
+  @Test
+  void publicUrlComesFromTheEnvironmentToo() {
+    Config c = load(List.of(), Map.of("BACKCHANNEL_PUBLIC_URL", "https://bc.example:8443"));
+    assertThat(c.publicUrl()).isEqualTo("https://bc.example:8443");
+    assertThat(load(List.of("--public-url=http://localhost:8080"), Map.of()).publicUrl()).isEqualTo("http://localhost:8080");
+  }
+
+  @Test
+  void badPublicUrlIsRefusedByName() {
+    for (String bad : List.of("backchannel.example", "ftp://backchannel.example", "https://bc.example/?x=1", "https://")) {
+      assertThatThrownBy(() -> load(List.of("--public-url=" + bad), Map.of()))
+          .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("publicUrl");
+    }
+  }
+
+  @Test
+  void oidcIsFileOnly() {
+    assertThatThrownBy(() -> load(List.of(), Map.of("BACKCHANNEL_OIDC", "https://login.example.com")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("oidc").hasMessageContaining("config file");
+    assertThatThrownBy(() -> load(List.of("--oidc=https://login.example.com"), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("oidc").hasMessageContaining("config file");
+  }
+
+  @Test
+  void badOidcProvidersAreRefusedSayingWhich() throws IOException {
+    Path duplicate = yaml("""
+        oidc:
+          - {name: company, issuer: "https://a.example", clientId: x}
+          - {name: company, issuer: "https://b.example", clientId: y}
+        """);
+    assertThatThrownBy(() -> load(List.of("--config=" + duplicate), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unique");
+    Path badIssuer = yaml("""
+        oidc:
+          - {name: company, issuer: "login.example.com", clientId: x}
+        """);
+    assertThatThrownBy(() -> load(List.of("--config=" + badIssuer), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("company").hasMessageContaining("issuer");
+    Path noName = yaml("""
+        oidc:
+          - {issuer: "https://a.example", clientId: x}
+        """);
+    assertThatThrownBy(() -> load(List.of("--config=" + noName), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+    Path noClient = yaml("""
+        oidc:
+          - {name: company, issuer: "https://a.example"}
+        """);
+    assertThatThrownBy(() -> load(List.of("--config=" + noClient), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clientId");
+    Path typo = yaml("""
+        oidc:
+          - {name: company, issuer: "https://a.example", clientId: x, clientSecert: y}
+        """);
+    assertThatThrownBy(() -> load(List.of("--config=" + typo), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clientSecert");
+  }
+
   /** Why the server did not start with {@code config}; fails the test when it did. */
   private static Throwable startFailure(Config config) throws Exception {
     Vertx vertx = Vertx.vertx();

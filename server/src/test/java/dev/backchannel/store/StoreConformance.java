@@ -91,6 +91,105 @@ public abstract class StoreConformance {
     }
   }
 
+  // ---------------------------------------------------------------- v2: the organizer's console
+
+  @Test
+  void aClosedRoomReopensWithOneEventAndReopeningAnOpenRoomChangesNothing() {
+    String slug = room();
+    noChange(slug, () -> store.reopen(slug));
+    await(store.close(slug));
+    long before = seq(slug);
+
+    RoomInfo reopened = await(store.reopen(slug));
+
+    assertThat(reopened.status()).isEqualTo(RoomStatus.OPEN);
+    assertThat(awaitEvent(slug, before + 1).described()).containsOnly(Map.entry("status", "open"));
+    Post post = post(slug, joinId(slug), "open again");
+    assertThat(post.text()).isEqualTo("open again");
+    noChange(slug, () -> store.reopen(slug));
+  }
+
+  @Test
+  void rotatingAKeyReplacesItsHashAndSealedCopyAndRevokesThatRole() {
+    String slug = room();
+    RoomInfo before = await(store.room(slug));
+    byte[] newHash = sha256("new speaker key");
+    long seq = seq(slug);
+
+    RoomInfo after = await(store.rotateKeys(slug, new RotatedKeys(newHash, "sealed-speaker", null, null)));
+
+    assertThat(after.speakerKeyHash()).isEqualTo(newHash);
+    assertThat(after.moderatorKeyHash()).isEqualTo(before.moderatorKeyHash());
+    assertThat(after.settings().speakerKeySealed()).isEqualTo("sealed-speaker");
+    assertThat(await(store.room(slug)).speakerKeyHash()).isEqualTo(newHash);
+    assertThat(awaitEvent(slug, seq + 1).revoked()).containsExactly("speaker");
+  }
+
+  @Test
+  void aDeletedRoomIsGoneEverywhereAndItsHashtagCanBeTakenAgain() {
+    String slug = room();
+    String author = joinId(slug);
+    post(slug, author, "soon gone");
+    await(store.invite(slug, List.of(new Invitation("gone-hash", "sealed", null))));
+    await(store.audit(slug, new AuditEntry(java.time.Instant.parse("2026-12-01T09:00:00Z"), "organizer", "settings",
+        null, null, "review")));
+    long seq = seq(slug);
+
+    await(store.delete(slug));
+
+    assertThat(awaitEvent(slug, seq + 1).deleted()).isTrue();
+    assertFails(ErrorCode.NOT_FOUND, store.room(slug));
+    assertFails(ErrorCode.NOT_FOUND, store.join(slug, null, nextNetwork()));
+    assertFails(ErrorCode.NOT_FOUND, store.load(slug));
+    assertFails(ErrorCode.NOT_FOUND, store.delete(slug));
+    assertThat(await(store.rooms(200, null)).rooms()).extracting(r -> r.room().slug()).doesNotContain(slug);
+
+    await(store.createRoom(roomSpec(slug)));
+    RoomState fresh = await(store.load(slug));
+    assertThat(fresh.posts()).isEmpty();
+    assertThat(fresh.seq()).isZero();
+    assertThat(await(store.invitations(slug))).isEmpty();
+    assertThat(await(store.auditLog(slug))).isEmpty();
+    assertFails(ErrorCode.NOT_FOUND, store.participant(slug, author));
+  }
+
+  @Test
+  void roomsAreListedNewestFirstInPagesWithTheirFigures() {
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      made.add(room());
+    }
+    String rated = made.get(2);
+    Post post = post(rated, joinId(rated), "rated twice");
+    rate(rated, joinId(rated), post.id(), 3);
+    rate(rated, joinId(rated), post.id(), -1);
+    await(store.close(made.get(1)));
+    List<RoomCursor> expected = new ArrayList<>();
+    for (String slug : made) {
+      expected.add(RoomCursor.of(await(store.room(slug))));
+    }
+    expected.sort(RoomCursor.NEWEST_FIRST);
+
+    RoomPage first = await(store.rooms(2, null));
+    RoomPage second = await(store.rooms(1, first.next()));
+
+    // Other tests' rooms are older: these three are the newest.
+    assertThat(first.rooms()).extracting(r -> r.room().slug())
+        .containsExactly(expected.get(0).slug(), expected.get(1).slug());
+    assertThat(first.next()).isNotNull();
+    assertThat(second.rooms()).extracting(r -> r.room().slug()).containsExactly(expected.get(2).slug());
+    RoomPage.Summary ratedRoom = java.util.stream.Stream.of(first, second).flatMap(p -> p.rooms().stream())
+        .filter(r -> r.room().slug().equals(rated)).findFirst().orElseThrow();
+    assertThat(ratedRoom.ratings()).isEqualTo(2);
+    assertThat(ratedRoom.room().posts()).isEqualTo(1);
+    assertThat(ratedRoom.closedAt()).isNull();
+    RoomPage.Summary closed = java.util.stream.Stream.of(first, second).flatMap(p -> p.rooms().stream())
+        .filter(r -> r.room().slug().equals(made.get(1))).findFirst().orElseThrow();
+    assertThat(closed.closedAt()).isNotNull();
+    assertThat(closed.room().status()).isEqualTo(RoomStatus.CLOSED);
+    assertFails(ErrorCode.INVALID, store.rooms(2, "not a cursor"));
+  }
+
   // ---------------------------------------------------------------- v2: room settings, access, audit
 
   private static SettingsPatch patch(String name, Object value) {

@@ -22,7 +22,9 @@ import dev.backchannel.store.PostOrder;
 import dev.backchannel.store.RoomEvents;
 import dev.backchannel.store.RoomExport;
 import dev.backchannel.store.RoomInfo;
+import dev.backchannel.store.RoomPage;
 import dev.backchannel.store.RoomState;
+import dev.backchannel.store.RotatedKeys;
 import dev.backchannel.store.Store;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -190,7 +192,27 @@ public final class EmbeddedStore implements Store {
 
   @Override
   public Future<Void> close(String slug) {
-    return command(new JournalEntry.CloseRoom(slug));
+    return command(new JournalEntry.CloseRoom(slug, settings.clock().instant()));
+  }
+
+  @Override
+  public Future<RoomInfo> reopen(String slug) {
+    return command(new JournalEntry.Reopen(slug));
+  }
+
+  @Override
+  public Future<RoomInfo> rotateKeys(String slug, RotatedKeys keys) {
+    return command(new JournalEntry.RotateKeys(slug, keys));
+  }
+
+  @Override
+  public Future<Void> delete(String slug) {
+    return command(new JournalEntry.Delete(slug));
+  }
+
+  @Override
+  public Future<RoomPage> rooms(int limit, String cursor) {
+    return memory.rooms(limit, cursor);
   }
 
   // ------------------------------------------------------------------ reads: the memory engine's
@@ -360,6 +382,8 @@ public final class EmbeddedStore implements Store {
     Future<T> applied = entry.apply(memory);
     if (entry instanceof JournalEntry.CreateRoom) {
       applied.onSuccess(created -> rooms.add(entry.room()));
+    } else if (entry instanceof JournalEntry.Delete) {
+      applied.onSuccess(deleted -> rooms.remove(entry.room()));
     }
     return applied;
   }

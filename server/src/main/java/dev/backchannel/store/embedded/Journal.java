@@ -56,6 +56,8 @@ final class Journal implements AutoCloseable {
       Map.entry("decide", JournalEntry.Decide.class),
       Map.entry("sweep", JournalEntry.Sweep.class),
       Map.entry("close", JournalEntry.CloseRoom.class),
+      Map.entry("reopen", JournalEntry.Reopen.class),
+      Map.entry("keys", JournalEntry.RotateKeys.class),
       Map.entry("configure", JournalEntry.Configure.class),
       Map.entry("invite", JournalEntry.Invite.class),
       Map.entry("audit", JournalEntry.Audit.class));
@@ -66,6 +68,8 @@ final class Journal implements AutoCloseable {
   private final FileChannel lockFile;
   private final FileLock lock;
   private final PreparedStatement insert;
+  /** A deleted room's rows. */
+  private final PreparedStatement forget;
   /** BEGIN, COMMIT and ROLLBACK. */
   private final Statement control;
   private final ObjectMapper json = new ObjectMapper()
@@ -78,6 +82,7 @@ final class Journal implements AutoCloseable {
     this.lockFile = lockFile;
     this.lock = lock;
     this.insert = db.prepareStatement("INSERT INTO journal(room, kind, body) VALUES (?, ?, ?)");
+    this.forget = db.prepareStatement("DELETE FROM journal WHERE room = ?");
     this.control = db.createStatement();
   }
 
@@ -117,6 +122,8 @@ final class Journal implements AutoCloseable {
           }
         }
         s.execute("PRAGMA synchronous=" + (sync ? "FULL" : "NORMAL"));
+        // A deleted room's rows are overwritten, not merely unlinked: nothing of it stays in the file.
+        s.execute("PRAGMA secure_delete=ON");
         try (ResultSet check = s.executeQuery("PRAGMA quick_check")) {
           String result = check.next() ? check.getString(1) : "no answer";
           if (!"ok".equals(result)) {
@@ -161,6 +168,12 @@ final class Journal implements AutoCloseable {
     try {
       control.execute("BEGIN IMMEDIATE");
       for (JournalEntry<?> e : entries) {
+        if (e instanceof JournalEntry.Delete) {
+          insert.executeBatch(); // the room's rows before the deletion go too
+          forget.setString(1, e.room());
+          forget.executeUpdate();
+          continue;
+        }
         insert.setString(1, e.room());
         insert.setString(2, kind(e));
         insert.setString(3, encode(e));
@@ -253,6 +266,7 @@ final class Journal implements AutoCloseable {
   public void close() {
     try {
       insert.close();
+      forget.close();
       control.close();
       db.close();
     } catch (SQLException e) {

@@ -10,6 +10,7 @@ import dev.backchannel.store.Admission;
 import dev.backchannel.store.AuditEntry;
 import dev.backchannel.store.Invitation;
 import dev.backchannel.store.JoinRequest;
+import dev.backchannel.store.RotatedKeys;
 import dev.backchannel.store.SettingsPatch;
 import dev.backchannel.store.RoomInfo;
 import io.vertx.core.Future;
@@ -130,10 +131,38 @@ sealed interface JournalEntry<T> {
   }
 
   /** The room turned read-only. */
-  record CloseRoom(String room) implements JournalEntry<Void> {
+  /** The room closed; {@code at} is null in entries written before rooms kept when they closed. */
+  record CloseRoom(String room, Instant at) implements JournalEntry<Void> {
     @Override
     public Future<Void> apply(MemoryStore memory) {
-      return memory.close(room);
+      return memory.close(room, at);
+    }
+  }
+
+  /** A closed room opened again. */
+  record Reopen(String room) implements JournalEntry<RoomInfo> {
+    @Override
+    public Future<RoomInfo> apply(MemoryStore memory) {
+      return memory.reopen(room);
+    }
+  }
+
+  /** Staff keys replaced. */
+  record RotateKeys(String room, RotatedKeys keys) implements JournalEntry<RoomInfo> {
+    @Override
+    public Future<RoomInfo> apply(MemoryStore memory) {
+      return memory.rotateKeys(room, keys);
+    }
+  }
+
+  /**
+   * The room deleted. Never stored: the journal deletes the room's rows instead, in the same
+   * transaction, so nothing of the room is left on disk and a replay never sees it.
+   */
+  record Delete(String room) implements JournalEntry<Void> {
+    @Override
+    public Future<Void> apply(MemoryStore memory) {
+      return memory.delete(room);
     }
   }
 }

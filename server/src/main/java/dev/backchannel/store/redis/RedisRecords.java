@@ -53,8 +53,10 @@ final class RedisRecords {
     }
     Map<String, String> described = new HashMap<>();
     e.path("described").fields().forEachRemaining(f -> described.put(f.getKey(), f.getValue().textValue()));
+    List<String> revoked = new ArrayList<>();
+    e.path("revoked").forEach(r -> revoked.add(r.textValue()));
     return new RoomEvent(room, e.get("seq").asLong(), List.copyOf(posts), e.path("closed").asBoolean(),
-        List.copyOf(banned), given, Map.copyOf(described));
+        List.copyOf(banned), given, Map.copyOf(described), List.copyOf(revoked), false);
   }
 
   /** The evidence script's JSON (big integers as strings; an empty Lua table arrives as {}). */
@@ -87,6 +89,12 @@ final class RedisRecords {
     return new RoomInfo(slug, h.get("hashtag"), h.get("title"), RoomStatus.valueOf(h.get("status").toUpperCase(Locale.ROOT)),
         Instant.parse(h.get("createdAt")), Base64.getDecoder().decode(h.get("skh")),
         Base64.getDecoder().decode(h.get("mkh")), Integer.parseInt(h.get("visible")), settings(h));
+  }
+
+  /** When the room closed, from its fields; null while open. */
+  static Instant closedAt(Map<String, String> h) {
+    String at = h.get("closedAt");
+    return at == null ? null : Instant.parse(at);
   }
 
   /** The settings among a room's fields: "s.<name>" with a JSON value (the configure script). */

@@ -22,14 +22,20 @@ import dev.backchannel.store.PostOrder;
 import dev.backchannel.store.RoomEvent;
 import dev.backchannel.store.RoomEvents;
 import dev.backchannel.store.RoomExport;
+import dev.backchannel.store.RoomCursor;
+import dev.backchannel.store.RoomPage;
 import dev.backchannel.store.RoomState;
+import dev.backchannel.store.RotatedKeys;
 import dev.backchannel.store.RoomInfo;
 import dev.backchannel.store.Store;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -137,13 +143,42 @@ public final class RedisStore implements Store {
         .maintNotificationsConfig(MaintNotificationsConfig.disabled()) // a managed-cloud feature; plain Redis only logs it away
         .requestQueueSize(s.requestQueueSize())
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(s.commandTimeout()))
+        .timeoutOptions(TimeoutOptions.builder().timeoutSource(new LibraryLoadTimeout(s.commandTimeout())).build())
         .socketOptions(socket.build())
         .build();
   }
 
+  /**
+   * Every command times out after the configured command timeout, except loading the Functions
+   * library: Redis compiles every script of it in one go, which on a busy machine takes longer
+   * than any one command should, and a timed-out load would fail the start or a recovery.
+   */
+  private static final class LibraryLoadTimeout extends TimeoutOptions.TimeoutSource {
+
+    private static final long LOAD_MILLIS = 30_000;
+    private final long commandMillis;
+
+    LibraryLoadTimeout(Duration commandTimeout) {
+      this.commandMillis = commandTimeout.toMillis();
+    }
+
+    @Override
+    public long getTimeout(io.lettuce.core.protocol.RedisCommand<?, ?, ?> command) {
+      return command.getType() == io.lettuce.core.protocol.CommandType.FUNCTION
+          ? Math.max(commandMillis, LOAD_MILLIS) : commandMillis;
+    }
+
+    @Override
+    public java.util.concurrent.TimeUnit getTimeUnit() {
+      return java.util.concurrent.TimeUnit.MILLISECONDS;
+    }
+  }
+
   /** Seconds a node's presence set outlives its last refresh (refreshed every second or so). */
   private static final String PRESENCE_TTL = "15";
+
+  /** Every room's slug by its creation time (milliseconds): the organizer's list of rooms. */
+  static final String ROOM_INDEX = "bc:{_rooms}:index";
 
   static String prefix(String slug) {
     return "bc:{" + slug + "}";
@@ -151,12 +186,15 @@ public final class RedisStore implements Store {
 
   @Override
   public Future<RoomInfo> createRoom(NewRoom room) {
+    Instant now = settings.clock().instant();
     return run(room.slug(), Script.CREATE_ROOM, r -> (Object) r,
-        room.hashtag(), room.title(), settings.clock().instant().toString(),
+        room.hashtag(), room.title(), now.toString(),
         Base64.getEncoder().encodeToString(room.speakerKeyHash()),
         Base64.getEncoder().encodeToString(room.moderatorKeyHash()), Integer.toString(settings.historyLimit()),
         settings.ids().secret())
-        .compose(ok -> room(room.slug()));
+        .compose(ok -> onCaller(redis.zadd(ROOM_INDEX, (double) now.toEpochMilli(), room.slug()))
+            .recover(e -> Future.failedFuture(translate(e))))
+        .compose(added -> room(room.slug()));
   }
 
   @Override
@@ -299,7 +337,80 @@ public final class RedisStore implements Store {
     return run(slug, Script.CLOSE, (String event) -> {
       feeds.offer(slug, event);
       return (Void) null;
-    });
+    }, settings.clock().instant().toString());
+  }
+
+  @Override
+  public Future<RoomInfo> reopen(String slug) {
+    return run(slug, Script.REOPEN, (List<Object> out) -> roomAndEvent(slug, out));
+  }
+
+  @Override
+  public Future<RoomInfo> rotateKeys(String slug, RotatedKeys keys) {
+    return run(slug, Script.ROTATE_KEYS, (List<Object> out) -> roomAndEvent(slug, out),
+        base64(keys.speakerHash()), orEmpty(keys.speakerSealed()), base64(keys.moderatorHash()),
+        orEmpty(keys.moderatorSealed()));
+  }
+
+  /** Marks the room deleted (one script), then removes every key of its hash tag and its place in the index. */
+  @Override
+  public Future<Void> delete(String slug) {
+    return run(slug, Script.DELETE, (String ok) -> ok)
+        .compose(ok -> onCaller(redis.zrem(ROOM_INDEX, slug)))
+        .compose(removed -> removeKeys(prefix(slug) + ":*", ScanCursor.INITIAL));
+  }
+
+  /** UNLINKs the keys matching {@code pattern}, one SCAN page at a time (never one long blocking command). */
+  private Future<Void> removeKeys(String pattern, ScanCursor cursor) {
+    return onCaller(redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(500)))
+        .compose(page -> (page.getKeys().isEmpty() ? Future.succeededFuture(0L)
+                : onCaller(redis.unlink(page.getKeys().toArray(String[]::new))))
+            .compose(n -> page.isFinished() ? Future.<Void>succeededFuture() : removeKeys(pattern, page)))
+        .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  @Override
+  public Future<RoomPage> rooms(int limit, String cursor) {
+    RoomCursor after;
+    try {
+      after = cursor == null ? null : RoomCursor.decode(cursor);
+    } catch (dev.backchannel.model.Failure bad) {
+      return Future.failedFuture(bad);
+    }
+    // Rooms created in the same millisecond share a score: read them all, then order as the other engines do.
+    Future<Long> sameMillisecond = after == null ? Future.succeededFuture(0L)
+        : onCaller(redis.zcount(ROOM_INDEX, Range.create(after.createdAtMillis(), after.createdAtMillis())));
+    return sameMillisecond.compose(tied -> onCaller(redis.zrevrangebyscoreWithScores(ROOM_INDEX,
+            Range.create(Double.NEGATIVE_INFINITY, after == null ? Double.POSITIVE_INFINITY : after.createdAtMillis()),
+            io.lettuce.core.Limit.create(0, limit + 1 + tied))))
+        .recover(e -> Future.failedFuture(translate(e)))
+        .compose(scored -> {
+          List<RoomCursor> order = scored.stream()
+              .map(s -> new RoomCursor((long) s.getScore(), s.getValue()))
+              .filter(c -> after == null || after.before(c))
+              .sorted(RoomCursor.NEWEST_FIRST)
+              .limit(limit + 1L)
+              .toList();
+          List<RoomCursor> page = order.subList(0, Math.min(limit, order.size()));
+          List<Future<RoomPage.Summary>> summaries = page.stream().map(c -> run(c.slug(), Script.SUMMARY,
+              (List<Object> out) -> new RoomPage.Summary(RedisRecords.room(c.slug(), RedisRecords.hash((List<?>) out.get(0))),
+                  ((Long) out.get(1)).intValue(), RedisRecords.closedAt(RedisRecords.hash((List<?>) out.get(0)))))
+              .otherwise((RoomPage.Summary) null)).toList();
+          return Future.all(summaries).map(all -> new RoomPage(
+              summaries.stream().map(Future::result).filter(java.util.Objects::nonNull).toList(),
+              order.size() > limit ? page.get(page.size() - 1).encode() : null));
+        });
+  }
+
+  private RoomInfo roomAndEvent(String slug, List<Object> out) {
+    if (out.get(1) != null) {
+      feeds.offer(slug, (String) out.get(1));
+    }
+    return RedisRecords.room(slug, RedisRecords.hash((List<?>) out.get(0)));
+  }
+
+  private static String base64(byte[] bytes) {
+    return bytes == null ? "" : Base64.getEncoder().encodeToString(bytes);
   }
 
   @Override

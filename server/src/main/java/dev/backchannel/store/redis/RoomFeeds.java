@@ -72,6 +72,10 @@ final class RoomFeeds {
       @Override
       public void message(String channel, String message) {
         String slug = slugOf(channel);
+        if (message.equals("deleted")) {
+          loops.owner(slug).runOnContext(v -> deleted(slug));
+          return;
+        }
         long seq = Long.parseLong(message);
         loops.owner(slug).runOnContext(v -> wake(slug, seq)); // off Lettuce's thread at once
       }
@@ -120,6 +124,14 @@ final class RoomFeeds {
     vertx.cancelTimer(checkTimer);
     feeds.clear();
     pubsub.closeAsync();
+  }
+
+  /** The room was deleted: its last event, after which nothing of it is left to read. */
+  private void deleted(String slug) {
+    Feed feed = feeds.remove(slug);
+    if (feed != null) {
+      events.onEvent(RoomEvent.deleted(slug, feed.last + 1));
+    }
   }
 
   private void wake(String slug, long seq) {

@@ -31,7 +31,11 @@ enum Script {
   INVITE("invite", ScriptOutputType.INTEGER),
   INVITATIONS("invitations", ScriptOutputType.MULTI),
   AUDIT("audit", ScriptOutputType.STATUS),
-  AUDIT_LOG("audit_log", ScriptOutputType.MULTI);
+  AUDIT_LOG("audit_log", ScriptOutputType.MULTI),
+  REOPEN("reopen", ScriptOutputType.MULTI),
+  ROTATE_KEYS("rotate_keys", ScriptOutputType.MULTI),
+  DELETE("delete", ScriptOutputType.STATUS),
+  SUMMARY("summary", ScriptOutputType.MULTI);
 
   final String file;
   final ScriptOutputType output;

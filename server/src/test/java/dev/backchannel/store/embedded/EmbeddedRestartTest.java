@@ -129,6 +129,34 @@ class EmbeddedRestartTest {
     await(third.close());
   }
 
+  @ParameterizedTest
+  @EnumSource(Durability.class)
+  void aDeletedRoomLeavesNoRowInTheJournalAndStaysGoneAfterARestart(Durability durability) throws Exception {
+    EmbeddedStore first = fixture.open(dir, durability);
+    for (String slug : List.of("gone", "kept")) {
+      await(first.createRoom(EmbeddedFixture.room(slug)));
+      String author = await(first.join(slug, "Ada", "10.0.0.0/24")).id();
+      await(first.post(slug, author, "c1", "a question", null));
+    }
+    await(first.delete("gone"));
+    await(first.createRoom(EmbeddedFixture.room("gone"))); // the hashtag is free again
+    await(first.close());
+
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(Journal.FILE));
+        java.sql.ResultSet rows = db.createStatement().executeQuery(
+            "SELECT kind FROM journal WHERE room = 'gone' ORDER BY id")) {
+      List<String> kinds = new ArrayList<>();
+      while (rows.next()) {
+        kinds.add(rows.getString(1));
+      }
+      assertThat(kinds).as("only the new room's creation").containsExactly("createRoom");
+    }
+    EmbeddedStore second = fixture.open(dir, durability);
+    assertThat(await(second.load("gone")).posts()).isEmpty();
+    assertThat(await(second.load("kept")).posts()).hasSize(1);
+    await(second.close());
+  }
+
   @Test
   void aSecondStoreOnTheSameDirectoryIsRefused() {
     EmbeddedStore first = fixture.open(dir, Durability.ALWAYS);
