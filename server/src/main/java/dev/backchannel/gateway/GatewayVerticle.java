@@ -44,6 +44,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/r/:slug").handler(ctx -> page(ctx, "room.html", SAME_ORIGIN_FRAMES));
     // The speaker's screen may be embedded anywhere (stream overlays, OBS scenes built from frames).
     router.get("/r/:slug/dashboard").handler(ctx -> page(ctx, "dashboard.html", ANY_FRAMES));
+    // The stage screen goes on the projector, often as an OBS browser source or a frame in a scene.
+    router.get("/r/:slug/screen").handler(ctx -> page(ctx, "screen.html", ANY_FRAMES));
     router.get("/r/:slug/moderate").handler(ctx -> page(ctx, "moderate.html", SAME_ORIGIN_FRAMES));
     router.route().handler(StaticHandler.create("webroot"));
     HttpServerOptions options = new HttpServerOptions()
